@@ -1,0 +1,142 @@
+"""What a read model is: a projection of the notification log with its own tracking position."""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+
+from archive.readmodels.db import Cursor, ReadDatabase
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One notification from the log, decoded once per batch and shared by every projection."""
+
+    position: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    state: bytes  # the stored bytes, exactly as recorded (the ledger hashes these)
+    event: Any  # the domain event object
+
+    @property
+    def event_type(self) -> str:
+        return self.topic.rsplit(".", 1)[-1]
+
+    @property
+    def recorded_at(self) -> str:
+        return iso_utc(self.event.timestamp)
+
+
+def iso_utc(moment: datetime) -> str:
+    """Instants as fixed-width ISO-8601 UTC text, so they compare correctly as strings."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str).decode()
+
+
+def loads(value: str | bytes | None) -> Any:
+    return None if value is None else orjson.loads(value)
+
+
+class Projection(ABC):
+    """A read model. Each processes batches atomically together with its tracking position."""
+
+    name: str
+
+    @abstractmethod
+    def position(self) -> int:
+        """The last notification id this projection has durably processed."""
+
+    @abstractmethod
+    def process(self, events: Sequence[LoggedEvent], up_to: int) -> None:
+        """Apply events (all with position > self.position()) and record `up_to` atomically."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Drop everything, back to position 0 (rebuild)."""
+
+    @abstractmethod
+    def digest(self) -> str:
+        """A hash of the read model's whole content: equal after a rebuild."""
+
+
+class SqlProjection(Projection):
+    """A projection whose tables live in the read database, tracked in `rm_tracking`."""
+
+    tables: tuple[str, ...] = ()
+    digest_queries: tuple[str, ...] = ()
+
+    def __init__(self, db: ReadDatabase) -> None:
+        self.db = db
+        with db.transaction() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
+            self.create(cur)
+            cur.execute(
+                "INSERT INTO rm_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
+                (self.name,),
+            )
+
+    @abstractmethod
+    def create(self, cur: Cursor) -> None:
+        """Create the tables if missing."""
+
+    @abstractmethod
+    def apply(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:
+        """Write the effects of a batch of events inside the open transaction."""
+
+    def position(self) -> int:
+        with self.db.read() as cur:
+            row = cur.execute("SELECT position FROM rm_tracking WHERE name = ?", (self.name,)).fetchone()
+        return int(row["position"]) if row else 0
+
+    def process(self, events: Sequence[LoggedEvent], up_to: int) -> None:
+        try:
+            self._process(events, up_to)
+        except BaseException:
+            self.after_rollback()
+            raise
+        self.after_commit()
+
+    def _process(self, events: Sequence[LoggedEvent], up_to: int) -> None:
+        with self.db.transaction() as cur:
+            row = cur.execute("SELECT position FROM rm_tracking WHERE name = ?", (self.name,)).fetchone()
+            current = int(row["position"]) if row else 0
+            fresh = [e for e in events if e.position > current]  # exactly once, even if re-fed
+            if fresh:
+                self.apply(cur, fresh)
+            if up_to > current:
+                cur.execute("UPDATE rm_tracking SET position = ? WHERE name = ?", (up_to, self.name))
+
+    def after_commit(self) -> None:
+        """Hook for in-memory caches that must only see committed state."""
+
+    def reset(self) -> None:
+        with self.db.transaction() as cur:
+            for table in self.tables:
+                cur.execute(f"DROP TABLE IF EXISTS {table}")
+            self.create(cur)
+            cur.execute("UPDATE rm_tracking SET position = 0 WHERE name = ?", (self.name,))
+        self.after_rollback()
+
+    def after_rollback(self) -> None:
+        """Hook: forget in-memory caches (after a failed batch or a reset)."""
+
+    def digest(self) -> str:
+        sha = hashlib.sha256()
+        with self.db.read() as cur:
+            for query in self.digest_queries:
+                for row in cur.execute(query).fetchall():
+                    sha.update(dumps(row).encode())
+                    sha.update(b"\n")
+        return sha.hexdigest()

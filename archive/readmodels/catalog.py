@@ -1,0 +1,197 @@
+"""The catalog: the current state of every record, for lists, filters and pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from archive.domain import Record
+from archive.readmodels.base import LoggedEvent, SqlProjection, dumps, loads
+from archive.readmodels.db import Cursor, ReadDatabase
+from archive.readmodels.replay import StateStore, is_record_topic
+
+PAGE_SIZE_MAX = 200
+
+
+@dataclass(frozen=True)
+class CatalogFilter:
+    kind: str | None = None
+    organisation: str | None = None
+    person: str | None = None
+    year: int | None = None
+    status: str | None = None
+    include_restricted: bool = False
+    page: int = 1
+    page_size: int = 50
+
+
+def links_of(view: dict[str, Any]) -> set[tuple[str, str]]:
+    """The organisations and people a record is about, for filtering."""
+    links: set[tuple[str, str]] = set()
+    for party in view.get("parties") or []:
+        if isinstance(party, str):
+            links.add(("organisation", party))
+    for name in ("organiser_id", "organisation_id"):
+        if view.get(name):
+            links.add(("organisation", view[name]))
+    for role in view.get("roles") or []:
+        if isinstance(role, dict) and role.get("organisation_id"):
+            links.add(("organisation", role["organisation_id"]))
+    if view.get("speaker_id"):
+        links.add(("person", view["speaker_id"]))
+    for participant in view.get("participants") or []:
+        if isinstance(participant, dict) and participant.get("person_id"):
+            links.add(("person", participant["person_id"]))
+    return links
+
+
+class Catalog(SqlProjection):
+    name = "catalog"
+    tables = ("rm_records", "rm_record_links", "rm_catalog_state")
+    digest_queries = (
+        "SELECT id, kind, reference, title, status, restricted, date, year, version, created_at, "
+        "updated_at, created_by, state FROM rm_records ORDER BY id",
+        "SELECT record_id, link_kind, target_id FROM rm_record_links ORDER BY record_id, link_kind, target_id",
+    )
+
+    def __init__(self, db: ReadDatabase) -> None:
+        self.states = StateStore("rm_catalog_state")
+        super().__init__(db)
+
+    def create(self, cur: Cursor) -> None:
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_records (
+                id TEXT PRIMARY KEY, kind TEXT NOT NULL, reference TEXT NOT NULL, title TEXT,
+                status TEXT, restricted INTEGER NOT NULL, date TEXT, year INTEGER,
+                version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                created_by TEXT, state TEXT NOT NULL)"""
+        )
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_records_kind ON rm_records (kind, date)")
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_records_ref ON rm_records (reference)")
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_records_updated ON rm_records (updated_at)")
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_record_links (
+                record_id TEXT NOT NULL, link_kind TEXT NOT NULL, target_id TEXT NOT NULL,
+                PRIMARY KEY (record_id, link_kind, target_id))"""
+        )
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_record_links_target ON rm_record_links (target_id)")
+        self.states.create(cur)
+
+    def apply(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:
+        for logged in events:
+            if not is_record_topic(logged.topic):
+                continue
+            record = self.states.advance(cur, logged.originator_id, logged.event)
+            if record is None:
+                continue
+            self._upsert(cur, logged, record)
+        self.states.flush(cur)
+
+    def _upsert(self, cur: Cursor, logged: LoggedEvent, record: Record) -> None:
+        view = record.view()
+        when = record.valid_from()
+        cur.execute(
+            """INSERT INTO rm_records (id, kind, reference, title, status, restricted, date, year,
+                   version, created_at, updated_at, created_by, state)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status,
+                   restricted = excluded.restricted, date = excluded.date, year = excluded.year,
+                   version = excluded.version, updated_at = excluded.updated_at, state = excluded.state""",
+            (
+                logged.originator_id,
+                record.KIND,
+                view["reference"],
+                view.get("title"),
+                view.get("status"),
+                int(bool(view.get("restricted"))),
+                when,
+                int(when[:4]) if when else None,
+                record.version,
+                logged.recorded_at,
+                logged.recorded_at,
+                getattr(logged.event, "recorded_by", None),
+                dumps(view),
+            ),
+        )
+        cur.execute("DELETE FROM rm_record_links WHERE record_id = ?", (logged.originator_id,))
+        links = sorted(links_of(view))
+        if links:
+            cur.executemany(
+                "INSERT INTO rm_record_links (record_id, link_kind, target_id) VALUES (?, ?, ?)",
+                [(logged.originator_id, kind, target) for kind, target in links],
+            )
+
+    def after_commit(self) -> None:
+        self.states.committed()
+
+    def after_rollback(self) -> None:
+        self.states.forget()
+
+    # Queries ------------------------------------------------------------------------------
+
+    def get(self, id_or_reference: str) -> dict[str, Any] | None:
+        with self.db.read() as cur:
+            row = cur.execute(
+                "SELECT * FROM rm_records WHERE id = ? OR reference = ? ORDER BY kind LIMIT 1",
+                (id_or_reference, id_or_reference),
+            ).fetchone()
+        return _row(row) if row else None
+
+    def list(self, flt: CatalogFilter) -> tuple[list[dict[str, Any]], int]:
+        where, params = ["1=1"], []
+        if flt.kind:
+            where.append("r.kind = ?")
+            params.append(flt.kind)
+        if flt.status:
+            where.append("r.status = ?")
+            params.append(flt.status)
+        if flt.year is not None:
+            where.append("r.year = ?")
+            params.append(flt.year)
+        if not flt.include_restricted:
+            where.append("r.restricted = 0")
+        for kind, target in (("organisation", flt.organisation), ("person", flt.person)):
+            if target:
+                where.append(
+                    "EXISTS (SELECT 1 FROM rm_record_links l WHERE l.record_id = r.id "
+                    "AND l.link_kind = ? AND l.target_id = ?)"
+                )
+                params += [kind, target]
+        clause = " AND ".join(where)
+        size = max(1, min(flt.page_size, PAGE_SIZE_MAX))
+        offset = (max(1, flt.page) - 1) * size
+        with self.db.read() as cur:
+            total = cur.execute(f"SELECT COUNT(*) AS n FROM rm_records r WHERE {clause}", params).fetchone()
+            rows = cur.execute(
+                f"SELECT r.* FROM rm_records r WHERE {clause} "
+                "ORDER BY r.date DESC, r.reference DESC LIMIT ? OFFSET ?",
+                [*params, size, offset],
+            ).fetchall()
+        return [_row(r) for r in rows], int(total["n"]) if total else 0
+
+    def counts(self, include_restricted: bool = False) -> dict[str, int]:
+        clause = "" if include_restricted else "WHERE restricted = 0"
+        with self.db.read() as cur:
+            rows = cur.execute(f"SELECT kind, COUNT(*) AS n FROM rm_records {clause} GROUP BY kind").fetchall()
+        return {r["kind"]: int(r["n"]) for r in rows}
+
+    def recent(self, kind: str, limit: int = 10, include_restricted: bool = False) -> list[dict[str, Any]]:
+        return self.list(
+            CatalogFilter(kind=kind, include_restricted=include_restricted, page_size=limit)
+        )[0]
+
+    def by_ids(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self.db.read() as cur:
+            rows = cur.execute(f"SELECT * FROM rm_records WHERE id IN ({marks})", list(ids)).fetchall()
+        return {r["id"]: _row(r) for r in rows}
+
+
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["restricted"] = bool(out["restricted"])
+    out["state"] = loads(out["state"])
+    return out

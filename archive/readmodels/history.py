@@ -1,0 +1,233 @@
+"""History: one row per version of every record, on two time axes.
+
+Valid time (`valid_from`/`valid_to`, dates) is when a version was true in the world;
+record time (`recorded_at`/`superseded_at`, instants) is when the archive held it. A
+revision ends the previous version's valid period (and remembers when that became known,
+`valid_to_recorded_at`); a correction supersedes the version it corrects in record time and
+keeps its valid period. So `as_of(valid_at=..., known_at=...)` can answer both "what did the
+agreement say on D?" and "what did the archive say on T about D?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from archive.domain import Agreement, Record
+from archive.exceptions import InvalidCommand
+from archive.readmodels.base import LoggedEvent, SqlProjection, dumps, iso_utc, loads
+from archive.readmodels.db import Cursor, ReadDatabase
+from archive.readmodels.replay import StateStore, is_record_topic
+
+COLUMNS = (
+    "record_id, version, kind, event_type, revision, valid_from, valid_to, valid_to_recorded_at, "
+    "recorded_at, superseded_at, recorded_by, reason, source, content, position"
+)
+
+
+class History(SqlProjection):
+    name = "history"
+    tables = ("rm_history", "rm_history_state")
+    digest_queries = (f"SELECT {COLUMNS} FROM rm_history ORDER BY record_id, version",)
+
+    def __init__(self, db: ReadDatabase) -> None:
+        self.states = StateStore("rm_history_state")
+        super().__init__(db)
+
+    def create(self, cur: Cursor) -> None:
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_history (
+                record_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL,
+                event_type TEXT NOT NULL, revision INTEGER, valid_from TEXT, valid_to TEXT,
+                valid_to_recorded_at TEXT, recorded_at TEXT NOT NULL, superseded_at TEXT,
+                recorded_by TEXT, reason TEXT, source TEXT, content TEXT NOT NULL,
+                position BIGINT NOT NULL, PRIMARY KEY (record_id, version))"""
+        )
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_history_position ON rm_history (position)")
+        self.states.create(cur)
+
+    def apply(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:
+        for logged in events:
+            if is_record_topic(logged.topic):
+                record = self.states.advance(cur, logged.originator_id, logged.event)
+                if record is not None:
+                    self._record_version(cur, logged, record)
+        self.states.flush(cur)
+
+    def _record_version(self, cur: Cursor, logged: LoggedEvent, record: Record) -> None:
+        event, kind, rid, now = logged.event, record.KIND, logged.originator_id, logged.recorded_at
+        etype = logged.event_type
+        valid_from, valid_to, vtra, revision = record.valid_from(), None, None, None
+        content = record.view()
+        if isinstance(record, Agreement):
+            if etype == "Corrected":
+                corrected = record.revision_of_version(event.corrects_version)
+                old = self._open_row_of_revision(cur, rid, corrected["number"])
+                content = record.revision_view(corrected)
+                revision = corrected["number"]
+                if old is not None:
+                    valid_from, valid_to, vtra = old["valid_from"], old["valid_to"], old["valid_to_recorded_at"]
+                    self._supersede(cur, rid, old["version"], now)
+            elif etype in ("Registered", "Revised"):
+                self._end_open_periods(cur, rid, record.effective_from, now)
+                revision = record.revisions[-1]["number"]
+                content = record.revision_view(record.revisions[-1])
+                valid_from = record.effective_from
+            elif etype == "Terminated":
+                self._end_open_periods(cur, rid, record.effective_to, now)
+                revision = record.revisions[-1]["number"]
+                valid_from = record.effective_to
+            else:  # screening and other administrative changes: same valid period, new record time
+                old = self._latest_current(cur, rid)
+                if old is not None:
+                    revision = old["revision"]
+                    base = loads(old["content"])
+                    base.update({k: content[k] for k in ("restricted", "restriction_basis", "public_title", "version")})
+                    content = base
+                    valid_from, valid_to, vtra = old["valid_from"], old["valid_to"], old["valid_to_recorded_at"]
+                    self._supersede(cur, rid, old["version"], now)
+        else:
+            cur.execute(
+                "UPDATE rm_history SET superseded_at = ? WHERE record_id = ? AND superseded_at IS NULL",
+                (now, rid),
+            )
+        source = getattr(event, "source", None)
+        cur.execute(
+            f"INSERT INTO rm_history ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+            (
+                rid,
+                record.version,
+                kind,
+                etype,
+                revision,
+                valid_from,
+                valid_to,
+                vtra,
+                now,
+                getattr(event, "recorded_by", None),
+                getattr(event, "reason", None),
+                dumps(source) if source else None,
+                dumps(content),
+                logged.position,
+            ),
+        )
+
+    def _end_open_periods(self, cur: Cursor, rid: str, end: str | None, now: str) -> None:
+        cur.execute(
+            "UPDATE rm_history SET valid_to = ?, valid_to_recorded_at = ? "
+            "WHERE record_id = ? AND superseded_at IS NULL AND valid_to IS NULL",
+            (end, now, rid),
+        )
+
+    def _supersede(self, cur: Cursor, rid: str, version: int, now: str) -> None:
+        cur.execute(
+            "UPDATE rm_history SET superseded_at = ? WHERE record_id = ? AND version = ?",
+            (now, rid, version),
+        )
+
+    def _open_row_of_revision(self, cur: Cursor, rid: str, revision: int) -> dict[str, Any] | None:
+        return cur.execute(
+            "SELECT * FROM rm_history WHERE record_id = ? AND revision = ? AND superseded_at IS NULL "
+            "AND event_type <> 'Terminated' ORDER BY version DESC LIMIT 1",
+            (rid, revision),
+        ).fetchone()
+
+    def _latest_current(self, cur: Cursor, rid: str) -> dict[str, Any] | None:
+        return cur.execute(
+            "SELECT * FROM rm_history WHERE record_id = ? AND superseded_at IS NULL "
+            "ORDER BY version DESC LIMIT 1",
+            (rid,),
+        ).fetchone()
+
+    def after_commit(self) -> None:
+        self.states.committed()
+
+    def after_rollback(self) -> None:
+        self.states.forget()
+
+    # Queries ------------------------------------------------------------------------------
+
+    def versions(self, record_id: str) -> list[dict[str, Any]]:
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT {COLUMNS} FROM rm_history WHERE record_id = ? ORDER BY version", (record_id,)
+            ).fetchall()
+        return [_row(r) for r in rows]
+
+    def version(self, record_id: str, version: int) -> dict[str, Any] | None:
+        with self.db.read() as cur:
+            row = cur.execute(
+                f"SELECT {COLUMNS} FROM rm_history WHERE record_id = ? AND version = ?",
+                (record_id, version),
+            ).fetchone()
+        return _row(row) if row else None
+
+    def rows_at(self, positions: Sequence[tuple[str, int]]) -> list[dict[str, Any]]:
+        """Rows for (record_id, version) pairs (the search index reads these)."""
+        out = []
+        with self.db.read() as cur:
+            for rid, version in positions:
+                row = cur.execute(
+                    f"SELECT {COLUMNS} FROM rm_history WHERE record_id = ? AND version = ?", (rid, version)
+                ).fetchone()
+                if row:
+                    out.append(_row(row))
+        return out
+
+    def as_of(
+        self,
+        record_id: str,
+        *,
+        valid_at: date | str | None = None,
+        known_at: datetime | str | None = None,
+    ) -> dict[str, Any] | None:
+        """The version in force on `valid_at` as the archive knew it at `known_at` (default: now)."""
+        known = _instant(known_at) if known_at is not None else "9999-12-31T23:59:59.999999Z"
+        valid = _day(valid_at) if valid_at is not None else None
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT {COLUMNS} FROM rm_history WHERE record_id = ? AND recorded_at <= ? "
+                "AND (superseded_at IS NULL OR superseded_at > ?) ORDER BY version",
+                (record_id, known, known),
+            ).fetchall()
+        if valid is not None:
+            rows = [
+                r
+                for r in rows
+                if (r["valid_from"] is None or r["valid_from"] <= valid)
+                and (
+                    r["valid_to"] is None
+                    or r["valid_to"] > valid
+                    or (r["valid_to_recorded_at"] or "") > known
+                )
+            ]
+            rows.sort(key=lambda r: (r["valid_from"] or "", r["version"]))
+        return _row(rows[-1]) if rows else None
+
+
+def _instant(value: datetime | str) -> str:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidCommand(f"not an ISO datetime: {value!r}") from None
+    if value.tzinfo is None:
+        raise InvalidCommand("known_at must carry a UTC offset (e.g. 2016-10-01T12:00:00+00:00)")
+    return iso_utc(value)
+
+
+def _day(value: date | str) -> str:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise InvalidCommand(f"not an ISO date: {value!r}") from None
+    return value.isoformat()
+
+
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["content"] = loads(out["content"])
+    out["source"] = loads(out["source"]) if out["source"] else None
+    return out

@@ -1,0 +1,180 @@
+"""People and organisations: who they are, their roles and parties over time, who said what."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from archive.domain import Organisation, Person, Statement
+from archive.readmodels.base import LoggedEvent, SqlProjection, dumps, loads
+from archive.readmodels.db import Cursor, ReadDatabase
+from archive.readmodels.replay import StateStore
+
+TOPICS = ("archive.domain:Person", "archive.domain:Organisation", "archive.domain:Statement", "archive.domain:Record.")
+
+
+def name_key(name: str) -> str:
+    """How names are matched: NFC, case-folded, single spaces, no full stops after initials."""
+    text = unicodedata.normalize("NFC", name).casefold().replace(".", " ")
+    return " ".join(text.split())
+
+
+class People(SqlProjection):
+    name = "people"
+    tables = ("rm_people", "rm_person_names", "rm_organisations", "rm_person_statements", "rm_people_state")
+    digest_queries = (
+        "SELECT * FROM rm_people ORDER BY person_id",
+        "SELECT * FROM rm_person_names ORDER BY name_key, person_id",
+        "SELECT * FROM rm_organisations ORDER BY org_id",
+        "SELECT * FROM rm_person_statements ORDER BY person_id, statement_id",
+    )
+
+    def __init__(self, db: ReadDatabase) -> None:
+        self.states = StateStore("rm_people_state")
+        super().__init__(db)
+
+    def create(self, cur: Cursor) -> None:
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_people (
+                person_id TEXT PRIMARY KEY, reference TEXT, name TEXT NOT NULL, party TEXT,
+                names TEXT NOT NULL, parties TEXT NOT NULL, roles TEXT NOT NULL,
+                restricted INTEGER NOT NULL, version INTEGER NOT NULL)"""
+        )
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_person_names (
+                name_key TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (name_key, person_id))"""
+        )
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_organisations (
+                org_id TEXT PRIMARY KEY, reference TEXT, name TEXT NOT NULL, name_key TEXT NOT NULL,
+                organisation_kind TEXT, restricted INTEGER NOT NULL)"""
+        )
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_organisations_name ON rm_organisations (name_key)")
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_person_statements (
+                person_id TEXT NOT NULL, statement_id TEXT NOT NULL, reference TEXT, said_at TEXT,
+                text TEXT NOT NULL, role TEXT, party TEXT, status TEXT, restricted INTEGER NOT NULL,
+                PRIMARY KEY (person_id, statement_id))"""
+        )
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_person_statements_sid ON rm_person_statements (statement_id)")
+        self.states.create(cur)
+
+    def apply(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:
+        for logged in events:
+            if not logged.topic.startswith(TOPICS):
+                continue
+            record = self.states.advance(cur, logged.originator_id, logged.event)
+            if isinstance(record, Person):
+                self._person(cur, logged.originator_id, record)
+            elif isinstance(record, Organisation):
+                cur.execute(
+                    """INSERT INTO rm_organisations (org_id, reference, name, name_key, organisation_kind, restricted)
+                       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET name = excluded.name,
+                       name_key = excluded.name_key, restricted = excluded.restricted""",
+                    (
+                        logged.originator_id,
+                        record.reference,
+                        record.name,
+                        name_key(record.name),
+                        record.organisation_kind,
+                        int(record.restricted),
+                    ),
+                )
+            elif isinstance(record, Statement):
+                cur.execute("DELETE FROM rm_person_statements WHERE statement_id = ?", (logged.originator_id,))
+                if record.speaker_id:
+                    cur.execute(
+                        """INSERT INTO rm_person_statements (person_id, statement_id, reference, said_at,
+                           text, role, party, status, restricted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        (
+                            record.speaker_id,
+                            logged.originator_id,
+                            record.reference,
+                            record.said_at,
+                            record.text,
+                            record.speaker_role,
+                            record.party,
+                            record.status,
+                            int(record.restricted),
+                        ),
+                    )
+        self.states.flush(cur)
+
+    def _person(self, cur: Cursor, pid: str, person: Person) -> None:
+        cur.execute(
+            """INSERT INTO rm_people (person_id, reference, name, party, names, parties, roles, restricted, version)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET
+               name = excluded.name, party = excluded.party, names = excluded.names,
+               parties = excluded.parties, roles = excluded.roles, restricted = excluded.restricted,
+               version = excluded.version""",
+            (
+                pid,
+                person.reference,
+                person.name,
+                person.party,
+                dumps(person.names),
+                dumps(person.parties),
+                dumps(person.roles),
+                int(person.restricted),
+                person.version,
+            ),
+        )
+        cur.execute("DELETE FROM rm_person_names WHERE person_id = ?", (pid,))
+        keys = sorted({name_key(n) for n in person.names})
+        cur.executemany("INSERT INTO rm_person_names (name_key, person_id) VALUES (?, ?)", [(k, pid) for k in keys])
+
+    def after_commit(self) -> None:
+        self.states.committed()
+
+    def after_rollback(self) -> None:
+        self.states.forget()
+
+    # Queries ------------------------------------------------------------------------------
+
+    def person(self, person_id: str) -> dict[str, Any] | None:
+        with self.db.read() as cur:
+            row = cur.execute(
+                "SELECT * FROM rm_people WHERE person_id = ? OR reference = ?", (person_id, person_id)
+            ).fetchone()
+        if row is None:
+            return None
+        out = dict(row)
+        for name in ("names", "parties", "roles"):
+            out[name] = loads(out[name])
+        out["restricted"] = bool(out["restricted"])
+        return out
+
+    def find_people(self, name: str) -> list[str]:
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT person_id FROM rm_person_names WHERE name_key = ? ORDER BY person_id", (name_key(name),)
+            ).fetchall()
+        return [r["person_id"] for r in rows]
+
+    def find_organisations(self, name: str) -> list[str]:
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT org_id FROM rm_organisations WHERE name_key = ? ORDER BY org_id", (name_key(name),)
+            ).fetchall()
+        return [r["org_id"] for r in rows]
+
+    def organisation(self, org_id: str) -> dict[str, Any] | None:
+        with self.db.read() as cur:
+            row = cur.execute("SELECT * FROM rm_organisations WHERE org_id = ?", (org_id,)).fetchone()
+        return dict(row) if row else None
+
+    def statements(self, person_id: str, include_restricted: bool = False) -> list[dict[str, Any]]:
+        clause = "" if include_restricted else "AND restricted = 0 AND status <> 'withdrawn'"
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT * FROM rm_person_statements WHERE person_id = ? {clause} "
+                "ORDER BY said_at DESC, reference DESC",
+                (person_id,),
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def list_people(self, limit: int = 500) -> list[dict[str, Any]]:
+        with self.db.read() as cur:
+            rows = cur.execute("SELECT * FROM rm_people ORDER BY name LIMIT ?", (limit,)).fetchall()
+        return [dict(r) for r in rows]

@@ -1,0 +1,196 @@
+"""Follows the notification log and feeds projections in batches, one transaction per batch.
+
+eventsourcing's SQLite recorder has no `subscribe()`, so the runner reads
+`select_notifications` from the lowest tracked position. The application wakes it on every
+save (a write is readable as soon as its position is reached, with no polling floor); a slow
+poll picks up writes made by other processes. On PostgreSQL a listener thread iterates the
+recorder's LISTEN/NOTIFY subscription and wakes the runner for writes from other nodes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eventsourcing.persistence import Notification
+
+from archive.exceptions import ProjectionTimeout
+from archive.readmodels.base import LoggedEvent, Projection
+
+log = logging.getLogger(__name__)
+
+Decoder = Callable[[Notification], Any]
+
+
+class ProjectionRunner:
+    """Runs a group of projections over one log, in a background thread or on demand."""
+
+    def __init__(
+        self,
+        name: str,
+        recorder: Any,
+        decode: Decoder,
+        projections: Sequence[Projection],
+        *,
+        batch_size: int = 500,
+        poll_interval: float = 0.5,
+        upstream: ProjectionRunner | None = None,
+    ) -> None:
+        self.name = name
+        self.recorder = recorder
+        self.decode = decode
+        self.projections = list(projections)
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.upstream = upstream  # a runner whose models this group reads (search reads history)
+        self._positions = {p.name: p.position() for p in self.projections}
+        self._changed = threading.Condition()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._step_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._listener: threading.Thread | None = None
+        self._subscription: Any = None
+        self.error: BaseException | None = None
+
+    # Positions ---------------------------------------------------------------------------
+
+    def positions(self) -> dict[str, int]:
+        return dict(self._positions)
+
+    def position(self) -> int:
+        return min(self._positions.values(), default=0)
+
+    def reload_positions(self) -> None:
+        """Re-read each projection's durable position (after a reset)."""
+        with self._changed:
+            self._positions = {p.name: p.position() for p in self.projections}
+
+    def head(self) -> int:
+        return int(self.recorder.max_notification_id() or 0)
+
+    # Driving -----------------------------------------------------------------------------
+
+    def step(self) -> int:
+        """Process one batch; returns how many notifications were read."""
+        with self._step_lock:
+            start = self.position()
+            if self.upstream is not None:
+                ceiling = self.upstream.position()
+                if ceiling <= start:
+                    return 0
+            else:
+                ceiling = None
+            notifications = self.recorder.select_notifications(
+                start=start, limit=self.batch_size, stop=ceiling, inclusive_of_start=False
+            )
+            if not notifications:
+                return 0
+            batch = [
+                LoggedEvent(
+                    position=n.id,
+                    originator_id=str(n.originator_id),
+                    originator_version=n.originator_version,
+                    topic=n.topic,
+                    state=n.state,
+                    event=self.decode(n),
+                )
+                for n in notifications
+            ]
+            up_to = batch[-1].position
+            for projection in self.projections:
+                done = self._positions[projection.name]
+                if done >= up_to:
+                    continue
+                projection.process([e for e in batch if e.position > done], up_to)
+                with self._changed:
+                    self._positions[projection.name] = up_to
+                    self._changed.notify_all()
+            return len(batch)
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Process until the head of the log; returns the number of notifications read."""
+        total = 0
+        while True:
+            count = self.step()
+            if count == 0:
+                return total
+            total += count
+            if progress is not None:
+                progress(self.position())
+
+    def wake(self, _position: int | None = None) -> None:
+        self._wake.set()
+
+    def wait(self, position: int | None, timeout: float = 10.0) -> None:
+        """Block until every projection has processed `position` (a write's notification id)."""
+        if not position:
+            return
+        if self._thread is None:  # not running in the background: do the work here
+            while self.position() < position and self.step():
+                pass
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self.position() < position:
+                if self.error is not None:
+                    raise ProjectionTimeout(f"{self.name} stopped: {self.error}")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ProjectionTimeout(
+                        f"{self.name} read models reached {self.position()}, not {position}, in {timeout}s"
+                    )
+                self._changed.wait(min(remaining, 0.05))
+
+    def start(self, subscribe: bool = False) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=f"projections-{self.name}", daemon=True)
+        self._thread.start()
+        if subscribe:
+            self._listener = threading.Thread(target=self._listen, name=f"listen-{self.name}", daemon=True)
+            self._listener.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._subscription is not None:
+            try:
+                self._subscription.stop()
+            except Exception:  # noqa: BLE001 - stopping must never fail the shutdown
+                log.debug("subscription stop failed", exc_info=True)
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+        if self._listener is not None:
+            self._listener.join(timeout=5)
+            self._listener = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                count = self.step()
+                self.error = None
+            except Exception as exc:  # noqa: BLE001 - keep following; report in status
+                log.exception("projection batch failed in %s", self.name)
+                self.error = exc
+                count = 0
+                self._stop.wait(1.0)
+            if count == 0:
+                self._wake.wait(self.poll_interval)
+                self._wake.clear()
+
+    def _listen(self) -> None:
+        """PostgreSQL: wake on every notification the database announces (other nodes' writes)."""
+        try:
+            with self.recorder.subscribe(gt=self.position()) as subscription:
+                self._subscription = subscription
+                for _notification in subscription:
+                    if self._stop.is_set():
+                        break
+                    self._wake.set()
+        except Exception:  # noqa: BLE001 - the poll still follows the log
+            log.debug("subscription ended", exc_info=True)
