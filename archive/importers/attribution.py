@@ -1,0 +1,315 @@
+"""Who said it: names, parties, roles and the attribution clauses of Norwegian journalism.
+
+The patterns are written from how Norwegian (Bokmål and Nynorsk) news text attributes
+speech — `, sier Ryberg.`, `, seier fylkesordførar X.`, `legg han til`, a separate
+`Name (Party), role` line — not from any one article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+# --- Building blocks -------------------------------------------------------------------
+
+_UPPER = "A-ZÆØÅÉÜÖÄ"
+_LOWER = "a-zæøåéèüöäáóúíòç"
+# A name part: capitalised word with lower-case letters (so "KS" or "SV" are not names),
+# optionally hyphenated ("Riis-Johansen"), or an initial ("B.").
+NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+_INITIAL = rf"[{_UPPER}]\."
+_PARTICLE = r"(?:van|von|de|der|af|da|di|le|la)"
+# A full name: two to four parts, the first a real word ("Kjell B. Hansen", "Anne Gine Hestetun").
+FULL_NAME = rf"{NAME_WORD}(?:\s+(?:{_INITIAL}|{_PARTICLE}\s+{NAME_WORD}|{NAME_WORD})){{1,3}}"
+# One to four parts: a full name or a surname alone ("Ryberg").
+ANY_NAME = rf"{NAME_WORD}(?:\s+(?:{_INITIAL}|{NAME_WORD})){{0,3}}"
+
+# Norwegian party abbreviations as printed, any case ("Ap", "AP", "FrP", "KrF", "Rødt").
+_PARTIES = (
+    "ap|a|h|sp|krf|sv|frp|v|mdg|r|rødt|raudt|pp|kp|inp|pf|ptf|kys|tvf|dem|demn|uav|"
+    "nkp|sl|bl|fnb|høyre|venstre|tverrpolitisk liste|felleslista|bygdelista"
+)
+PARTY = rf"(?i:{_PARTIES})"
+PARTY_PAREN = rf"\((?P<party>{PARTY})\)"
+
+# Heads of role nouns; prefixes are free ("fylkes-", "vara-", "styre-", "KS-", "prosjekt-").
+_ROLE_HEADS = (
+    "ordfører|ordførar|rådmann|direktør|minister|statsråd|representant|leder|leiar|sjef|"
+    "fylkesmann|statsforvalter|statsforvaltar|rådgiver|rådgjevar|sekretær|koordinator|"
+    "professor|forsker|forskar|rektor|politiker|politikar|talsperson|talsmann|talskvinne|"
+    "byråd|fylkesråd|tillitsvalgt|tillitsvald|president|prest|biskop|advokat|lege|ombud|"
+    "konsulent|saksbehandler|sakshandsamar|formann|styremedlem|kommunalråd|fylkesvaraordfører"
+)
+# A role noun in indefinite form, possibly "kommunal- og moderniseringsminister".
+ROLE = rf"(?i:(?:[{_LOWER}]+-\s+og\s+)?(?:[A-ZÆØÅ]{{2,}}-)?[{_LOWER}]*(?:{_ROLE_HEADS}))"
+# The definite form used for back-references: "fylkesordføreren", "KS-lederen", "leiaren".
+ROLE_DEFINITE = rf"(?i:(?:[A-ZÆØÅ]{{2,}}-)?[{_LOWER}]*(?:{_ROLE_HEADS})(?:en|a|et|ane|ene))"
+# What may follow a role before a name: "for næring", "i Ringerike kommune", "for Oslo og Viken".
+_ROLE_QUALIFIER = (
+    rf"(?:\s+(?:for|i|fra|frå|på|ved|hos)\s+(?:[{_LOWER}]+\s+){{0,2}}?"
+    rf"[\w-]+(?:\s+og\s+[{_UPPER}][\w-]+)?(?:\s+(?:kommune|fylkeskommune|fylke))?)?"
+)
+ROLE_WITH_QUALIFIER = ROLE + _ROLE_QUALIFIER
+# A role phrase after a name runs to the next comma or full stop ("styreleder i KS").
+_ROLE_PHRASE_AFTER = (
+    rf"{ROLE}(?:\s+(?:for|i|fra|frå|på|ved|hos|til)\s+[^,.;:()\n]+?)?"
+    r"(?=\s*[,.;:)]|\s*$|\s+(?:og|som|Foto|med|mens|der|da|då)\b)"
+)
+
+# Speech verbs, Bokmål and Nynorsk, present and past.
+_VERBS = (
+    "sier|seier|sa|forteller|fortel|fortalte|fortalde|fortsetter|fortset|fortsatte|"
+    "understreker|understrekar|understreket|understreka|påpeker|påpeikar|påpekte|påpeika|"
+    "mener|meiner|mente|meinte|opplyser|opplyste|repliserer|repliserte|replikerer|"
+    "svarer|svarar|svarte|svara|uttaler|uttalar|uttalte|uttala|forklarer|forklarar|"
+    "forklarte|konstaterer|konstaterte|poengterer|poengterte|presiserer|presiserte|"
+    "framhever|fremhever|framhevar|fremhevet|framhevet|framheva|tilføyer|tilføyde|"
+    "avslutter|avsluttar|avsluttet|avslutta|innrømmer|innrømmar|innrømmet|innrømte|"
+    "advarer|åtvarar|advarte|åtvara|oppsummerer|oppsummerte|utdyper|utdjupar|utdypet|"
+    "kommenterer|kommenterte|spør|spurte|ler|humrer|tror|trur|håper|håpar|lover|lovar|"
+    "roser|erkjenner|erkjente|vedgår|vedgikk|legger|legg|la|slår|slo|held|heldt"
+)
+# Verbs that need a particle after the subject: "legger han til", "held ho fram", "slår X fast".
+_PARTICLE_VERBS = {"legger": "til", "legg": "til", "la": "til", "slår": "fast", "slo": "fast",
+                   "held": "fram", "heldt": "fram"}  # fmt: skip
+PRONOUNS = {"han", "hun", "ho", "hen"}
+
+_SUBJECT = (
+    r"(?P<pronoun>han|hun|ho|hen)"
+    rf"|(?P<role_name>{ROLE_WITH_QUALIFIER}),?\s+(?P<rn_name>{ANY_NAME})(?:\s*{PARTY_PAREN.replace('party', 'rn_party')})?"
+    rf"|(?P<role_def>{ROLE_DEFINITE})"
+    rf"|(?P<name>{ANY_NAME})(?:\s*{PARTY_PAREN})?(?:,\s+(?P<name_role>{_ROLE_PHRASE_AFTER}))?"
+)
+# The clause itself. The lead is a comma (", sier X"), a closing quote mark (`,” seier X`)
+# or — for named speakers only — plain space ("… Happy Feet sier fylkesordfører Solli").
+CLAUSE = re.compile(
+    rf"(?P<lead>\s*[,]?\s*[”»\"]?\s*,?\s+)(?P<verb>{_VERBS})\s+(?:(?P<subject>{_SUBJECT}))"
+    rf"(?:\s+(?P<particle>til|fram|fast))?"
+    rf"(?=\s*(?:[.!?,;:]|[-–—]|$)|\s+[{_LOWER}(])"
+)
+# A separate attribution sentence after the quote: "… stolte av. Det sa fylkesordfører X i …".
+ATTRIBUTION_SENTENCE = re.compile(
+    rf"(?P<lead>(?<=[.!?…])\s+|^)(?:Det|Dette|Slik|Så)\s+(?P<verb>sa|sier|seier|mener|meiner|"
+    rf"fortalte|forteller|fortel|uttalte|understreket|understreka|fremhevet|framheva)\s+"
+    rf"(?P<subject>{_SUBJECT})(?=\s*(?:[.!?,;:]|$)|\s+[{_LOWER}(])"
+)
+
+# Where people are introduced, in any sentence of the article.
+_ROLE_BEFORE_NAME = re.compile(
+    rf"(?<![\w-])(?P<role>{ROLE_WITH_QUALIFIER}),?\s+(?P<name>{FULL_NAME})(?:\s*{PARTY_PAREN})?"
+)
+_NAME_WITH_ROLE = re.compile(
+    rf"(?<![\w-])(?P<name>{FULL_NAME})(?:\s*{PARTY_PAREN})?"
+    rf"(?:,\s+|\s+(?:er|blir|ble|vart|var|er\s+ny|blir\s+ny|er\s+nyvald|er\s+nyvalgt)\s+"
+    rf"(?:ny\s+|nyvald\s+|nyvalgt\s+|konstituert\s+)?)(?P<role>{_ROLE_PHRASE_AFTER})"
+)
+_NAME_WITH_PARTY = re.compile(rf"(?<![\w-])(?P<name>{FULL_NAME})\s*{PARTY_PAREN}")
+# "Roger Ryberg (Ap), fylkesordfører" or "Bjørn Arild Gram, styreleder i KS." on its own line.
+BYLINE = re.compile(
+    rf"^(?P<name>{FULL_NAME})(?:\s*{PARTY_PAREN})?,\s*(?P<role>{ROLE}[^.!?]{{0,80}}?)\.?$"
+)
+NAME_ONLY_LINE = re.compile(rf"^{FULL_NAME}$")
+_ROLE_DEF_ALONE = re.compile(rf"^{ROLE_DEFINITE}$")
+
+
+@dataclass(frozen=True)
+class ParsedPerson:
+    """A person as the article states them: full name, party, role and organisation."""
+
+    name: str
+    party: str | None = None
+    role: str | None = None
+    organisation: str | None = None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker with how we found them."""
+
+    person: ParsedPerson | None
+    method: str
+    confidence: float
+
+
+class PersonRegistry:
+    """Everyone the article names, so that surnames and role words can be resolved."""
+
+    def __init__(self) -> None:
+        self._people: dict[str, ParsedPerson] = {}
+
+    @property
+    def people(self) -> list[ParsedPerson]:
+        return list(self._people.values())
+
+    def add(self, name: str, party: str | None = None, role: str | None = None) -> ParsedPerson:
+        """Register or enrich a person; the first stated party and role win."""
+        name = " ".join(name.split())
+        role = _tidy_role(role)
+        known = self._people.get(name)
+        if known is None:
+            known = ParsedPerson(name, party, role, organisation_of(role))
+        else:
+            known = replace(
+                known,
+                party=known.party or party,
+                role=known.role or role,
+                organisation=known.organisation or organisation_of(known.role or role),
+            )
+        self._people[name] = known
+        return known
+
+    def get(self, name: str) -> ParsedPerson | None:
+        return self._people.get(" ".join(name.split()))
+
+    def by_surname(self, surname: str) -> list[ParsedPerson]:
+        """People whose last name part (or hyphenated part) is `surname`."""
+        return [p for p in self._people.values() if _last(p.name) == surname]
+
+    def by_role_word(self, word: str) -> list[ParsedPerson]:
+        """People whose stated role fits a definite role word ("fylkesordføreren")."""
+        head = role_stem(word)
+        if not head:
+            return []
+        exact = [p for p in self._people.values() if p.role and _role_head(p.role) == head]
+        if exact:
+            return exact
+        # "KS-lederen" → someone who is "styreleder i KS": every part of the word in the role.
+        parts = [part for part in head.split("-") if part]
+        return [
+            p
+            for p in self._people.values()
+            if p.role and all(part in p.role.lower() for part in parts)
+        ]
+
+
+def scan_people(text: str, registry: PersonRegistry) -> None:
+    """Register every person the text introduces with a role, a party or a byline."""
+    for line in text.split("\n"):
+        line = line.strip()
+        for match in _ROLE_BEFORE_NAME.finditer(line):
+            registry.add(match.group("name"), match.group("party"), match.group("role"))
+        for match in _NAME_WITH_ROLE.finditer(line):
+            registry.add(match.group("name"), match.group("party"), match.group("role"))
+        for match in _NAME_WITH_PARTY.finditer(line):
+            registry.add(match.group("name"), match.group("party"))
+        if NAME_ONLY_LINE.match(line):
+            registry.add(line)
+        for match in CLAUSE.finditer(line):
+            if match.group("name") and " " in match.group("name").strip():
+                registry.add(match.group("name"), match.group("party"), match.group("name_role"))
+
+
+def resolve_subject(
+    match: re.Match[str], registry: PersonRegistry, previous: ParsedPerson | None,
+    nearby: ParsedPerson | None,
+) -> Speaker:  # fmt: skip
+    """Turn the subject of an attribution clause into a person, or an honest None."""
+    groups = match.groupdict()
+    if groups.get("pronoun"):
+        if nearby is not None:
+            return Speaker(nearby, "preceding", 0.75)
+        return Speaker(previous, "pronoun", 0.8) if previous else Speaker(None, "pronoun", 0.0)
+    if groups.get("role_name"):
+        role = groups["role_name"]
+        return _by_name(groups["rn_name"], registry, previous, role, groups.get("rn_party"))
+    if groups.get("role_def"):
+        return resolve_role_word(groups["role_def"], registry, previous)
+    return _by_name(groups["name"], registry, previous, groups.get("name_role"), groups.get("party"))
+
+
+def resolve_role_word(word: str, registry: PersonRegistry, previous: ParsedPerson | None) -> Speaker:
+    """A definite role word refers to the one person holding that role in the article."""
+    holders = registry.by_role_word(word)
+    if previous is not None and previous in holders:
+        return Speaker(previous, "role", 0.85)
+    if len(holders) == 1:
+        return Speaker(holders[0], "role", 0.85)
+    return Speaker(None, "role", 0.0)
+
+
+def role_stem(word: str) -> str | None:
+    """Indefinite lower-case form of a definite role word, or None if it is not one."""
+    word = word.strip().lower()
+    if not _ROLE_DEF_ALONE.match(word):
+        return None
+    for suffix in ("ane", "ene", "en", "et", "a"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and re.search(rf"(?:{_ROLE_HEADS})$", stem):
+            return stem
+    return None
+
+
+def organisation_of(role: str | None) -> str | None:
+    """The organisation in a role phrase: "ordfører i Ringerike kommune" → "Ringerike kommune"."""
+    if not role:
+        return None
+    match = re.search(rf"\s(?:i|ved|hos)\s+(?P<org>[{_UPPER}][^,.;]*)$", role)
+    return match.group("org").strip() if match else None
+
+
+def same_person(a: ParsedPerson, b: ParsedPerson) -> bool:
+    """Could two mentions (possibly in different articles) be the same person?
+
+    Surnames must agree; given names must agree where both are written out, and an
+    initial ("B.") or a missing middle name is compatible with any; stated parties must agree.
+    """
+    if _last(a.name) != _last(b.name):
+        return False
+    if a.party and b.party and a.party.lower() != b.party.lower():
+        return False
+    given_a, given_b = a.name.split()[:-1], b.name.split()[:-1]
+    if not given_a or not given_b:
+        # A surname alone needs the roles to agree, else "Hansen" would be everyone.
+        return bool(a.role and b.role and _role_head(a.role) == _role_head(b.role))
+    if given_a[0] != given_b[0]:
+        return False
+    middle_a, middle_b = given_a[1:], given_b[1:]
+    for x, y in zip(middle_a, middle_b, strict=False):
+        if x.endswith(".") or y.endswith("."):
+            if x[0] != y[0]:
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def _by_name(
+    raw: str, registry: PersonRegistry, previous: ParsedPerson | None, role: str | None,
+    party: str | None,
+) -> Speaker:  # fmt: skip
+    name = " ".join(raw.split())
+    if " " in name:
+        return Speaker(registry.add(name, party, role), "clause", 0.95)
+    candidates = registry.by_surname(name)
+    if previous is not None and previous in candidates:
+        return Speaker(previous, "surname", 0.9)
+    if len(candidates) == 1:
+        return Speaker(candidates[0], "surname", 0.9)
+    if role:
+        # "sier ordfører Nilsen" with no full name anywhere: keep what the text says.
+        return Speaker(ParsedPerson(name, party, _tidy_role(role), organisation_of(role)), "surname", 0.6)
+    return Speaker(None, "surname", 0.0)
+
+
+def _tidy_role(role: str | None) -> str | None:
+    if not role:
+        return None
+    role = " ".join(role.split()).strip(" ,")
+    # Lower-case the first letter where the role opened a sentence ("Ordfører i …").
+    if role[:1].isupper() and not role[1:2].isupper():
+        role = role[0].lower() + role[1:]
+    return role or None
+
+
+def _role_head(role: str) -> str:
+    return role.lower().split()[0] if role.split() else ""
+
+
+def _last(name: str) -> str:
+    return name.split()[-1] if name.split() else ""
+
+
+def particle_ok(match: re.Match[str]) -> bool:
+    """Verbs like "legger" only attribute speech with their particle ("legger han til")."""
+    needed = _PARTICLE_VERBS.get(match.group("verb").lower())
+    return needed is None or (match.group("particle") or "").lower() == needed

@@ -1,0 +1,608 @@
+"""Parse a Norwegian news article (plain page text) into title, body, dates and statements.
+
+The text is the page text of a public body's article: one line per HTML block, blank
+lines between some of them, with chrome (bylines, "Skriv ut", captions, sidebars) kept.
+The parser classifies each line, then finds quoted speech and who said it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from archive.importers import attribution as attr
+from archive.importers.attribution import ParsedPerson, PersonRegistry, Speaker
+from archive.importers.dates import (
+    WEEKDAY_PATTERN,
+    find_publication_dates,
+    parse_norwegian_date,
+    resolve_weekday,
+)
+from archive.importers.text import guess_language, normalise_text, split_header
+
+__all__ = [
+    "CitedDocument",
+    "ParsedArticle",
+    "ParsedMeeting",
+    "ParsedPerson",
+    "ParsedStatement",
+    "parse_news",
+]
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """A document quoted in «…» and named on the next line ("Veileder, Regional planstrategi")."""
+
+    text: str
+    title: str
+    source: str | None
+
+
+@dataclass(frozen=True)
+class ParsedStatement:
+    """One quoted paragraph (or segment) and who said it; `flagged` when the speaker is unknown."""
+
+    text: str
+    speaker_name: str | None
+    party: str | None
+    role: str | None
+    organisation: str | None
+    paragraph_index: int
+    method: str
+    confidence: float
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class ParsedMeeting:
+    """A meeting the article reports: when, where and who called it."""
+
+    date: date | None
+    place: str | None
+    municipality: str | None
+    organiser: str | None
+    participants: str | None
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    title: str | None
+    kicker: str | None
+    lede: str | None
+    paragraphs: list[str]
+    subheadings: list[str]
+    captions: list[str]
+    published_at: date | None
+    updated_at: date | None
+    language: str
+    source_url: str | None
+    related_links: list[str]
+    cited_documents: list[CitedDocument]
+    statements: list[ParsedStatement]
+    speakers: list[ParsedPerson]
+    meeting: ParsedMeeting | None
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- Line classification ---------------------------------------------------------------
+
+_DASH = "-–—"
+_DASH_START = re.compile(rf"^[{_DASH}]\s*(?=\S)")
+_OPEN_QUOTES = "«“„\""
+_CLOSE_QUOTES = "»”\""
+_TERMINAL = ".!?…:;"
+# Page chrome that carries no article content.
+_CHROME = {
+    "klikk for stort bilde", "åpne", "lukk", "del", "del artikkelen", "del på facebook",
+    "til toppen", "print", "skriv ut", "skriv ut siden", "skriv ut sida", "tilbake",
+    "historisk arkiv", "transkript", "les mer", "les meir", "les mer her", "foto", "av:",
+    "publisert:", "oppdatert:", "sist oppdatert:", "vis mer", "vis meir", "forstørr bilde",
+}  # fmt: skip
+# Lines after which the rest of the page is sidebar or footer.
+_FOOTER = re.compile(
+    r"^(?:skriv ut(?: siden| sida)?|tilbake|siste fra\b|siste frå\b|relaterte (?:artikler|saker)|"
+    r"flere nyheter|fleire nyheiter|andre saker|mer fra\b|meir frå\b)|\|\s*skriv ut",
+    re.IGNORECASE,
+)
+_META = re.compile(
+    r"^(?:publisert|oppdatert|sist oppdatert|sist endret|dato\s*:|av\s*:|skrevet av|tekst\s*:|"
+    r"foto\s*:|utgiver\s*:|utgjevar\s*:|kilde\s*:|kjelde\s*:)"
+    r"|^av\s+[^.]{1,60}?,\s*publisert\b",
+    re.IGNORECASE,
+)
+_DATE_ONLY = re.compile(r"^[\d.\-/ ]+(?:kl\.?\s*[\d.:]+)?$")
+_IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|tiff?)$", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(r"\b(?:Foto|Illustrasjon|Bilde|Photo)\s*:", re.IGNORECASE)
+_RELATED = re.compile(
+    r"^les\s+(?:også|og|òg|meir|mer|hele|heile|mer om|meir om|saken)\b\s*:?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_KICKER = re.compile(r"^(?P<kicker>[^:.!?«»\d]{3,60}):\s+(?P<rest>[^\s].*)$")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÆØÅ«“\"–—-])")
+
+
+@dataclass
+class _Unit:
+    """One non-empty line and what it is; `block` counts blank-line-separated groups."""
+
+    text: str
+    line: int
+    block: int
+    kind: str = "paragraph"
+
+
+def parse_news(text: str) -> ParsedArticle:
+    """Parse one article; raises ImportFormatError for empty or binary text."""
+    text = normalise_text(text)
+    header, body = split_header(text)
+    warnings: list[str] = []
+    units = _units(body, header_lines=text.count("\n") - body.count("\n"))
+    title = _take_title(units, warnings)
+    _classify(units)
+    kicker, lede = _take_lede(units)
+    related = [_related_title(u.text) for u in units if u.kind == "link"]
+    cited = _cited_documents(units)
+    registry = PersonRegistry()
+    attr.scan_people(body, registry)
+    paragraph_units = [u for u in units if u.kind in {"paragraph", "cited"}]
+    statements = _Statements(units, paragraph_units, registry).extract()
+    published, updated = find_publication_dates(body)
+    if not paragraph_units:
+        warnings.append("no body paragraphs")
+    if published is None:
+        warnings.append("no publication date")
+    flagged = sum(s.flagged for s in statements)
+    if flagged:
+        warnings.append(f"{flagged} statement(s) with unknown speaker")
+    speakers = _speakers(statements)
+    return ParsedArticle(
+        title=title,
+        kicker=kicker,
+        lede=lede,
+        paragraphs=[u.text for u in paragraph_units],
+        subheadings=[u.text for u in units if u.kind == "subheading"],
+        captions=[u.text for u in units if u.kind == "caption"],
+        published_at=published,
+        updated_at=updated,
+        language=header.language or guess_language(body),
+        source_url=header.source_url,
+        related_links=[r for r in related if r],
+        cited_documents=cited,
+        statements=statements,
+        speakers=speakers,
+        meeting=_find_meeting([u.text for u in units if u.kind in {"paragraph", "lede"}], published),
+        warnings=warnings,
+    )
+
+
+def _units(body: str, header_lines: int) -> list[_Unit]:
+    units: list[_Unit] = []
+    block = 0
+    for number, raw in enumerate(body.split("\n"), start=header_lines + 1):
+        line = raw.strip()
+        if not line:
+            block += 1
+            continue
+        units.append(_Unit(line, number, block))
+    return units
+
+
+def _take_title(units: list[_Unit], warnings: list[str]) -> str | None:
+    """Line 1 is the title unless it reads like body text (some pages have no title)."""
+    if not units:
+        return None
+    first = units[0].text
+    body_like = len(first) > 200 or (first.endswith(".") and len(first) > 60)
+    body_like = body_like or (bool(_DASH_START.match(first)) and attr.CLAUSE.search(first) is not None)
+    if body_like:
+        warnings.append("no title: the first line reads like body text")
+        return None
+    units[0].kind = "title"
+    return first
+
+
+def _classify(units: list[_Unit]) -> None:
+    """Mark chrome, metadata, captions, links, bylines and subheadings; the rest is body."""
+    expect_author = False
+    after_image = False
+    stopped = False
+    for index, unit in enumerate(units):
+        if unit.kind == "title":
+            continue
+        text, lower = unit.text, unit.text.lower().strip()
+        if stopped:
+            unit.kind = "footer"
+            continue
+        if _FOOTER.search(text):
+            unit.kind, stopped = "footer", True
+            if _META.search(text):
+                unit.kind = "meta"
+            continue
+        if lower in _CHROME:
+            unit.kind = "chrome"
+            expect_author = lower == "av:"
+            continue
+        if expect_author and len(text) < 80:
+            unit.kind, expect_author = "meta", False
+            continue
+        if _META.search(text) or _DATE_ONLY.match(text):
+            unit.kind = "meta"
+            continue
+        if _IMAGE_FILE.match(text):
+            unit.kind, after_image = "chrome", True
+            continue
+        if after_image:
+            after_image = False
+            if not _DASH_START.match(text):
+                unit.kind = "caption"
+                continue
+        if _RELATED.match(text):
+            unit.kind = "link"
+            continue
+        if attr.BYLINE.match(text):
+            unit.kind = "byline"
+            continue
+        if _is_photo_block_line(units, index):
+            unit.kind = "caption"
+            continue
+        if _is_name_caption(units, index):
+            continue
+        if _is_subheading(units, index):
+            unit.kind = "subheading"
+
+
+def _is_photo_block_line(units: list[_Unit], index: int) -> bool:
+    """A block with a photo credit is a caption block up to and including the credit line."""
+    unit = units[index]
+    same_block = [u for u in units[index:] if u.block == unit.block]
+    return any(_PHOTO_CREDIT.search(u.text) for u in same_block) and not _DASH_START.match(unit.text)
+
+
+def _is_name_caption(units: list[_Unit], index: int) -> bool:
+    """A name alone on a line, with the next line of its block naming them, is a photo caption."""
+    unit = units[index]
+    following = units[index + 1] if index + 1 < len(units) else None
+    if not attr.NAME_ONLY_LINE.match(unit.text) or following is None:
+        return False
+    if following.block != unit.block or unit.text not in following.text:
+        return False
+    unit.kind = following.kind = "caption"
+    return True
+
+
+def _is_subheading(units: list[_Unit], index: int) -> bool:
+    """Short, alone in its block, no sentence punctuation: a crosshead (also "- Quote" ones)."""
+    unit = units[index]
+    text = unit.text
+    alone = all(u.block != unit.block for u in units[:index] + units[index + 1 :])
+    if not alone or len(text) > 90 or len(text.split()) > 12:
+        return False
+    if text[-1] in _TERMINAL or text.endswith(","):
+        return False
+    if index == len(units) - 1:
+        # The last line of a cut page may be a cut paragraph, not a heading.
+        return False
+    return attr.CLAUSE.search(text) is None
+
+
+def _take_lede(units: list[_Unit]) -> tuple[str | None, str | None]:
+    """The first body line, if narrative, is the lede; "Kicker: rest" splits off the kicker."""
+    for unit in units:
+        if unit.kind in {"title", "meta", "chrome", "caption", "byline"}:
+            continue
+        if unit.kind != "paragraph" or _DASH_START.match(unit.text) or _has_speech(unit.text):
+            return None, None
+        unit.kind = "lede"
+        match = _KICKER.match(unit.text)
+        if match and len(match.group("kicker").split()) <= 6:
+            return match.group("kicker").strip(), match.group("rest").strip()
+        return None, unit.text
+    return None, None
+
+
+def _has_speech(text: str) -> bool:
+    return text[:1] in _OPEN_QUOTES or any(_valid_clause(m) for m in attr.CLAUSE.finditer(text))
+
+
+def _related_title(text: str) -> str:
+    match = _RELATED.match(text)
+    rest = match.group("rest") if match else text
+    rest = _DASH_START.sub("", rest.strip()).strip()
+    # "Les hele fylkesordførerens svar her." names no title after a colon: keep the line.
+    return rest if ":" in text else text.strip()
+
+
+def _cited_documents(units: list[_Unit]) -> list[CitedDocument]:
+    """A paragraph wholly in «…» followed by a short source line is a quoted document."""
+    found: list[CitedDocument] = []
+    for index, unit in enumerate(units[:-1]):
+        text = unit.text
+        if unit.kind != "paragraph" or text[:1] not in _OPEN_QUOTES:
+            continue
+        if text.rstrip(".").rstrip()[-1:] not in _CLOSE_QUOTES:
+            continue
+        source_unit = units[index + 1]
+        source_line = source_unit.text
+        if source_unit.kind not in {"paragraph", "subheading"} or len(source_line) > 100:
+            continue
+        if source_line[-1:] in "!?" or _DASH_START.match(source_line) or _has_speech(source_line):
+            continue
+        kind, _, title = source_line.rstrip(".").partition(",")
+        quoted = text.rstrip(".").strip()[1:-1].strip()
+        if title.strip():
+            found.append(CitedDocument(quoted, title.strip(), kind.strip()))
+        else:
+            found.append(CitedDocument(quoted, kind.strip(), None))
+        unit.kind, source_unit.kind = "cited", "doc_source"
+    return found
+
+
+# --- Statements --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A quoted stretch of one paragraph and the clause attributing it, if any."""
+
+    text: str
+    match: re.Match[str] | None
+    after_colon: str | None = None  # narrative before "…: -Quote" introducing the speaker
+
+
+class _Statements:
+    """Walks the body in order, keeping the previous speaker and people just introduced."""
+
+    def __init__(self, units: list[_Unit], paragraphs: list[_Unit], registry: PersonRegistry):
+        self.units = [u for u in units if u.kind not in {"chrome", "meta", "footer", "title"}]
+        self.paragraph_index = {id(u): i for i, u in enumerate(paragraphs)}
+        self.registry = registry
+        self.previous: ParsedPerson | None = None
+        self.nearby: ParsedPerson | None = None
+        self.found: list[ParsedStatement] = []
+
+    def extract(self) -> list[ParsedStatement]:
+        for position, unit in enumerate(self.units):
+            if unit.kind == "lede":
+                self._note_narrative(unit.text)
+            if unit.kind != "paragraph":
+                continue
+            segments = _segments_of(unit.text)
+            if not segments:
+                self._note_narrative(unit.text)
+                continue
+            for segment in segments:
+                self._record(unit, position, segment)
+        return self.found
+
+    def _record(self, unit: _Unit, position: int, segment: _Segment) -> None:
+        if segment.match is None and self._is_interview_question(segment, position):
+            return
+        speaker = self._speaker(segment, position)
+        person = speaker.person
+        self.found.append(
+            ParsedStatement(
+                text=segment.text,
+                speaker_name=person.name if person else None,
+                party=person.party if person else None,
+                role=person.role if person else None,
+                organisation=person.organisation if person else None,
+                paragraph_index=self.paragraph_index[id(unit)],
+                method=speaker.method,
+                confidence=speaker.confidence if person else 0.0,
+                flagged=person is None,
+            )
+        )
+        self.previous, self.nearby = person, None
+
+    def _speaker(self, segment: _Segment, position: int) -> Speaker:
+        if segment.match is not None:
+            return attr.resolve_subject(segment.match, self.registry, self.previous, self.nearby)
+        following = self.units[position + 1] if position + 1 < len(self.units) else None
+        if following is not None and following.kind == "byline":
+            byline = attr.BYLINE.match(following.text)
+            if byline:
+                person = self.registry.add(byline["name"], byline["party"], byline["role"])
+                return Speaker(person, "byline", 0.9)
+        if following is not None and following.kind == "paragraph":
+            after = attr.ATTRIBUTION_SENTENCE.match(following.text)
+            if after and attr.particle_ok(after):
+                speaker = attr.resolve_subject(after, self.registry, self.previous, self.nearby)
+                return Speaker(speaker.person, "following", speaker.confidence)
+        if segment.after_colon is not None:
+            person = _last_person_in(segment.after_colon, self.registry, self.previous)
+            if person is not None:
+                return Speaker(person, "preceding", 0.8)
+        if self.nearby is not None:
+            return Speaker(self.nearby, "preceding", 0.65)
+        if self.previous is not None:
+            return Speaker(self.previous, "continuation", 0.75)
+        people = self.registry.people
+        if len(people) == 1:
+            return Speaker(people[0], "preceding", 0.5)
+        return Speaker(None, "continuation", 0.0)
+
+    def _is_interview_question(self, segment: _Segment, position: int) -> bool:
+        """A dashed question answered by a dashed paragraph is the journalist asking."""
+        if not segment.text.rstrip().endswith("?"):
+            return False
+        following = self.units[position + 1] if position + 1 < len(self.units) else None
+        return following is not None and bool(_DASH_START.match(following.text))
+
+    def _note_narrative(self, text: str) -> None:
+        """Remember who a narrative paragraph introduces as the subject of a sentence."""
+        for sentence in _SENTENCE_SPLIT.split(text):
+            person = _sentence_subject(sentence, self.registry, self.previous)
+            if person is not None:
+                self.nearby = person
+
+
+def _segments_of(text: str) -> list[_Segment]:
+    """The quoted stretches of a paragraph: dash paragraphs, «…» speech, mid-paragraph dashes."""
+    dash = _DASH_START.match(text)
+    if dash:
+        return _dash_segments(text[dash.end() :])
+    if text[:1] in _OPEN_QUOTES:
+        segment = _guillemet_segment(text)
+        return [segment] if segment else []
+    # A quote whose opening mark was lost, closed by ”/» right before the clause.
+    for match in attr.CLAUSE.finditer(text):
+        if _valid_clause(match) and any(q in match.group("lead") for q in _CLOSE_QUOTES):
+            quote = _trim_quote(text[: match.start()])
+            opening = max(quote.rfind(q) for q in _OPEN_QUOTES[:3])
+            return [_Segment(quote[opening + 1 :].strip() if opening >= 0 else quote, match)]
+    # A quote that starts inside narrative: "… skole. - Fylkestinget vedtok …, sier X."
+    inner = re.search(rf"(?P<punct>[.!?:])\s+[{_DASH}]\s*(?=[A-ZÆØÅ«])", text)
+    if inner:
+        segments = _dash_segments(text[inner.end() :])
+        if inner.group("punct") == ":":
+            intro = text[: inner.start()]
+            return [_Segment(s.text, s.match, intro if s.match is None else None) for s in segments]
+        return [s for s in segments if s.match is not None]
+    return []
+
+
+def _dash_segments(body: str) -> list[_Segment]:
+    """Split "Quote, sier X. Quote, sier Y. Narrative." into attributed segments."""
+    segments: list[_Segment] = []
+    position = 0
+    while True:
+        match = _first_clause(body, position, allow_plain_lead=position == 0)
+        if match is None:
+            if position == 0:
+                segments.append(_Segment(body.strip(), None))
+            return segments
+        quote = _trim_quote(body[position : match.start()])
+        if quote:
+            segments.append(_Segment(quote, match))
+        position = _sentence_end(body, match.end())
+        if position >= len(body) or _first_clause(body, position, allow_plain_lead=False) is None:
+            return segments
+
+
+def _guillemet_segment(text: str) -> _Segment | None:
+    """«Quote», sier X. — speech in quote marks with an attribution clause."""
+    for match in attr.CLAUSE.finditer(text):
+        if not _valid_clause(match):
+            continue
+        before = text[: match.start()].rstrip(" ,")
+        if before[-1:] in _CLOSE_QUOTES or any(q in match.group("lead") for q in _CLOSE_QUOTES):
+            return _Segment(_trim_quote(before[1:]), match)
+        return None
+    return None
+
+
+def _first_clause(body: str, start: int, allow_plain_lead: bool) -> re.Match[str] | None:
+    candidates = [m for m in attr.CLAUSE.finditer(body, start) if _valid_clause(m, allow_plain_lead)]
+    candidates += [
+        m for m in attr.ATTRIBUTION_SENTENCE.finditer(body, start)
+        if m.start() > start and attr.particle_ok(m)
+    ]  # fmt: skip
+    candidates = [m for m in candidates if _trim_quote(body[start : m.start()])]
+    return min(candidates, key=lambda m: m.start(), default=None)
+
+
+def _valid_clause(match: re.Match[str], allow_plain_lead: bool = True) -> bool:
+    """Reject clause look-alikes inside the quote ("hva han sa han ville")."""
+    if not attr.particle_ok(match):
+        return False
+    lead = match.group("lead")
+    punctuated = "," in lead or any(q in lead for q in _CLOSE_QUOTES)
+    if punctuated:
+        return True
+    if not allow_plain_lead or match.group("verb").lower() not in {"sier", "seier", "sa"}:
+        return False
+    # Without a comma only an unmistakable speaker counts: role + name, or a full name.
+    name = match.group("name") or ""
+    return bool(match.group("role_name")) or " " in name.strip()
+
+
+def _trim_quote(text: str) -> str:
+    """Drop the comma and closing quote mark that separate a quote from its clause."""
+    text = text.strip()
+    while text and (text[-1] in "," or text[-1] in _CLOSE_QUOTES and text.count(text[-1]) % 2):
+        text = text[:-1].rstrip()
+    return text
+
+
+def _sentence_end(body: str, start: int) -> int:
+    match = re.compile(r"[.!?…](?:\s+|$)").search(body, start)
+    return match.end() if match else len(body)
+
+
+def _sentence_subject(
+    sentence: str, registry: PersonRegistry, previous: ParsedPerson | None
+) -> ParsedPerson | None:
+    """The person a sentence starts with: "Ordfører i X Jon Ivar Nygård nevnte …", "Fylkesordføraren …"."""
+    sentence = sentence.strip()
+    role_name = re.match(rf"{attr.ROLE_WITH_QUALIFIER},?\s+(?P<name>{attr.FULL_NAME})", sentence)
+    if role_name:
+        return registry.get(role_name.group("name")) or registry.add(role_name.group("name"))
+    full = re.match(rf"(?P<name>{attr.FULL_NAME})\b", sentence)
+    if full and registry.get(full.group("name")):
+        return registry.get(full.group("name"))
+    role_word = re.match(rf"(?P<word>{attr.ROLE_DEFINITE})\b", sentence)
+    if role_word:
+        return attr.resolve_role_word(role_word.group("word"), registry, previous).person
+    surname = re.match(rf"(?P<name>{attr.NAME_WORD})\b", sentence)
+    if surname:
+        candidates = registry.by_surname(surname.group("name"))
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
+
+
+def _last_person_in(text: str, registry: PersonRegistry, previous: ParsedPerson | None) -> ParsedPerson | None:
+    """The last person named in `text` ("Til det svarte fylkesordfører Terje Damman")."""
+    best: tuple[int, ParsedPerson] | None = None
+    for person in registry.people:
+        for form in (person.name, person.name.split()[-1]):
+            at = text.rfind(form)
+            if at >= 0 and (best is None or at > best[0]):
+                best = (at, person)
+    return best[1] if best else None
+
+
+def _speakers(statements: list[ParsedStatement]) -> list[ParsedPerson]:
+    seen: dict[str, ParsedPerson] = {}
+    for s in statements:
+        if s.speaker_name and s.speaker_name not in seen:
+            seen[s.speaker_name] = ParsedPerson(s.speaker_name, s.party, s.role, s.organisation)
+    return list(seen.values())
+
+
+# --- Meetings ----------------------------------------------------------------------------
+
+_PLACE = r"[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)?"
+_ORGANISER = (
+    r"[A-ZÆØÅ][\wæøå-]*(?:\s+(?:og\s+)?[A-ZÆØÅ][\wæøå-]*)*"
+    r"(?:\s+(?:fylkeskommune|kommune|regionråd|fylkesting|kommunestyre|fylkesutval|fylkesutvalg))?"
+)
+_MEETING = re.compile(
+    rf"^(?P<day>(?i:{WEEKDAY_PATTERN}))\b,?\s*(?P<date>\d{{1,2}}\.\s*[a-zæøå]+(?:\s+\d{{4}})?)?\s*"
+    rf"(?:(?P<verb>samlet|samla|inviterte|invitert|arrangerte|arrangerte|kalla inn|kalte inn)\s+"
+    rf"(?P<organiser>{_ORGANISER})\s+(?P<participants>.+?)\s+til\s+)?"
+    rf".*?\b(?:et\s+|eit\s+)?[\wæøå-]*(?:møte|samling|konferanse)\s+(?:på|i)\s+(?P<place>{_PLACE})"
+    rf"(?:\s+(?:på|i)\s+(?P<municipality>{_PLACE}))?"
+)
+
+
+def _find_meeting(texts: list[str], published: date | None) -> ParsedMeeting | None:
+    """A sentence opening with a weekday and naming a meeting place: "Onsdag samlet X … til møte på Y"."""
+    if published is None:
+        return None
+    for text in texts:
+        for sentence in _SENTENCE_SPLIT.split(text):
+            match = _MEETING.match(sentence.strip())
+            if not match:
+                continue
+            when = parse_norwegian_date(f"{match.group('date')} {published.year}") if match.group("date") else None
+            return ParsedMeeting(
+                date=when or resolve_weekday(match.group("day"), published),
+                place=match.group("place"),
+                municipality=match.group("municipality"),
+                organiser=match.group("organiser"),
+                participants=match.group("participants"),
+            )
+    return None
