@@ -15,6 +15,7 @@ FEATURE_MODULES = (
     "archive.cli_commands.ledger",
     "archive.cli_commands.export",
     "archive.cli_commands.tokens",
+    "archive.cli_commands.sample",
 )
 
 
