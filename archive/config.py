@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     signing_key: Path | None = Field(default=None, description="Ed25519 private key (PEM)")
     public_key: Path | None = Field(default=None, description="Ed25519 public key (PEM)")
     ledger_origin: str = Field(default="protokoll.local/archive", description="checkpoint origin")
-    projection_batch_size: int = Field(default=500, ge=1, le=10_000)
+    projection_batch_size: int = Field(default=1000, ge=1, le=10_000)
     write_wait_timeout: float = Field(default=10.0, gt=0)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     write_rate_per_minute: int = Field(default=600, ge=1)

@@ -290,14 +290,26 @@ class Agreement(Record):
         )
 
     def revision_view(self, revision: dict[str, Any]) -> dict[str, Any]:
-        state = self.view()
-        state.update({k: revision[k] for k in ("title", "text", "parties", "effective_from")})
-        state["effective_to"] = revision["effective_to"]
-        state["revision"] = revision["number"]
-        return state
+        return revision_view(self.view(), revision)
 
     def valid_from(self) -> str | None:
         return self.effective_from
+
+
+def revision_view(view: dict[str, Any], revision: dict[str, Any]) -> dict[str, Any]:
+    """An agreement's view with the content of one of its revisions (for history rows)."""
+    state = dict(view)
+    state.update({k: revision[k] for k in ("title", "text", "parties", "effective_from", "effective_to")})
+    state["revision"] = revision["number"]
+    return state
+
+
+def revision_of_version(view: dict[str, Any], version: int) -> dict[str, Any] | None:
+    """The revision (in an agreement's view) whose content the given version recorded."""
+    for revision in view.get("revisions") or []:
+        if version in revision["versions"]:
+            return revision  # type: ignore[no-any-return]
+    return None
 
 
 class Meeting(Record):

@@ -16,6 +16,7 @@ from archive.readmodels.catalog import Catalog
 from archive.readmodels.db import ReadDatabase, open_read_database
 from archive.readmodels.history import History
 from archive.readmodels.people import People
+from archive.readmodels.records import RecordProjections
 from archive.readmodels.runner import ProjectionRunner
 
 
@@ -31,7 +32,8 @@ class ArchiveService:
         self.catalog = Catalog(self.db)
         self.history = History(self.db)
         self.people = People(self.db)
-        self.projections: list[Projection] = [self.catalog, self.history, self.people]
+        self.records = RecordProjections(self.db, [self.catalog, self.history, self.people])
+        self.projections: list[Projection] = [self.records]
         self.ledger = self._make_ledger()
         if self.ledger is not None:
             self.projections.append(self.ledger)
@@ -122,12 +124,15 @@ class ArchiveService:
         head = self.runner.head()
         models: dict[str, Any] = {}
         for runner in self.runners:
-            for name, position in runner.positions().items():
-                models[name] = {"position": position, "lag": head - position, "error": str(runner.error) if runner.error else None}
+            for projection in runner.projections:
+                parts = projection.parts() if hasattr(projection, "parts") else {projection.name: projection.position()}
+                for name, position in parts.items():
+                    models[name] = {"position": position, "lag": head - position, "error": str(runner.error) if runner.error else None}
         return {"head": head, "backend": "postgresql" if self.settings.is_postgres else "sqlite", "read_models": models}
 
     def digests(self) -> dict[str, str]:
-        out = {p.name: p.digest() for p in self.projections}
+        out = {m.name: m.digest() for m in self.records.models}
+        out.update({p.name: p.digest() for p in self.projections if p is not self.records})
         if self.search is not None:
             out[self.search.name] = self.search.digest()
         return out

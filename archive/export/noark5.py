@@ -615,7 +615,9 @@ def _version_note(v: ExportRecordVersion) -> tuple[_Note, ...]:
     if not v.reason and not v.event_type:
         return ()
     text = v.reason or v.event_type
-    return (_Note(f"Versjon {v.version}: {text}", v.event_type or None, v.recorded_at, v.recorded_by),)
+    note = _Note(f"Versjon {v.version}: {text}", v.event_type or None, v.recorded_at,
+                 v.recorded_by)
+    return (note,)
 
 
 def _write_agreement_version(
@@ -1112,6 +1114,8 @@ def _iter_valid(
 ) -> Iterator[etree._Element]:
     """Validate while parsing (no whole-document tree) and yield the elements named in
     ``tags`` at their end; everything already seen is freed as we go."""
+    # lxml's error log is global per thread: clear it so only this file's errors show up.
+    etree.clear_error_log()
     try:
         for _, elem in etree.iterparse(str(path), events=("end",), schema=schema,
                                        huge_tree=True):
@@ -1126,7 +1130,8 @@ def _iter_valid(
                     del elem.getparent()[0]
     except (etree.XMLSyntaxError, etree.DocumentInvalid) as exc:
         log = getattr(exc, "error_log", None)
-        messages = [f"line {e.line}: {e.message}" for e in log] if log else [str(exc)]
+        messages = [f"line {e.line}: {e.message}" if e.line else e.message for e in log] \
+            if log else [str(exc)]
         errors.extend(f"{path.name}: {m}" for m in messages or [str(exc)])
     except OSError as exc:
         errors.append(f"{path.name}: {exc}")

@@ -143,8 +143,8 @@ class PersonRegistry:
 
     def add(self, name: str, party: str | None = None, role: str | None = None) -> ParsedPerson:
         """Register or enrich a person; the first stated party and role win."""
-        name = " ".join(name.split())
-        role = _tidy_role(role)
+        name, prefix = _split_role_prefix(" ".join(name.split()))
+        role = _tidy_role(role or prefix)
         known = self._people.get(name)
         if known is None:
             known = ParsedPerson(name, party, role, organisation_of(role))
@@ -289,6 +289,14 @@ def _by_name(
         # "sier ordfører Nilsen" with no full name anywhere: keep what the text says.
         return Speaker(ParsedPerson(name, party, _tidy_role(role), organisation_of(role)), "surname", 0.6)
     return Speaker(None, "surname", 0.0)
+
+
+def _split_role_prefix(name: str) -> tuple[str, str | None]:
+    """A sentence-initial role is capitalised like a name: "Fylkesordførar Ingrid Solstad"."""
+    first, _, rest = name.partition(" ")
+    if rest and " " in rest and re.fullmatch(ROLE, first):
+        return rest, first
+    return name, None
 
 
 def _tidy_role(role: str | None) -> str | None:

@@ -574,7 +574,11 @@ def _speakers(statements: list[ParsedStatement]) -> list[ParsedPerson]:
 
 # --- Meetings ----------------------------------------------------------------------------
 
-_PLACE = r"[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)?"
+# A place name, possibly with the kind of place after it ("Heia gård", "Nordby rådhus").
+_PLACE = (
+    r"[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)?"
+    r"(?:\s+(?:gård|hotell|rådhus|kulturhus|samfunnshus|grendehus|skole|skule|fylkeshus))?"
+)
 _ORGANISER = (
     r"[A-ZÆØÅ][\wæøå-]*(?:\s+(?:og\s+)?[A-ZÆØÅ][\wæøå-]*)*"
     r"(?:\s+(?:fylkeskommune|kommune|regionråd|fylkesting|kommunestyre|fylkesutval|fylkesutvalg))?"

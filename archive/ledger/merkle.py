@@ -117,6 +117,9 @@ class CompactRange:
     def size(self) -> int:
         return self._size
 
+    def copy(self) -> CompactRange:
+        return CompactRange(self._size, self._hashes)
+
     def nodes(self) -> list[Node]:
         """The frontier as (level, index, hash), largest subtree first."""
         return [(lv, ix, h) for (lv, ix), h in zip(_range_nodes(0, self._size), self._hashes)]
@@ -282,11 +285,13 @@ class MerkleTree:
 
     def extend(self, leaf_hashes: Iterable[bytes]) -> list[Node]:
         """Append leaves in order, persisting all new nodes in one put_many."""
+        frontier = self._frontier.copy()
         new: list[Node] = []
         for h in leaf_hashes:
-            new.extend(self._frontier.append(h))
+            new.extend(frontier.append(h))
         if new:
             self.store.put_many(new)
+        self._frontier = frontier  # only once the store accepted the nodes
         return new
 
     def _check_size(self, size: int | None) -> int:

@@ -24,14 +24,11 @@ class LoggedEvent:
     topic: str
     state: bytes  # the stored bytes, exactly as recorded (the ledger hashes these)
     event: Any  # the domain event object
+    recorded_at: str  # the event's timestamp (record time) as fixed-width UTC text
 
     @property
     def event_type(self) -> str:
         return self.topic.rsplit(".", 1)[-1]
-
-    @property
-    def recorded_at(self) -> str:
-        return iso_utc(self.event.timestamp)
 
 
 def iso_utc(moment: datetime) -> str:
@@ -140,3 +137,47 @@ class SqlProjection(Projection):
                     sha.update(dumps(row).encode())
                     sha.update(b"\n")
         return sha.hexdigest()
+
+
+class RecordModel(ABC):
+    """A read model over records' states: fed, one batch at a time, the record after each event."""
+
+    name: str
+    tables: tuple[str, ...] = ()
+    digest_queries: tuple[str, ...] = ()
+
+    def __init__(self, db: ReadDatabase) -> None:
+        self.db = db
+
+    @abstractmethod
+    def create(self, cur: Cursor) -> None:
+        """Create the tables if missing."""
+
+    @abstractmethod
+    def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:
+        """Write the effects of a batch inside the open transaction."""
+
+    def position(self) -> int:
+        with self.db.read() as cur:
+            row = cur.execute("SELECT position FROM rm_tracking WHERE name = ?", (self.name,)).fetchone()
+        return int(row["position"]) if row else 0
+
+    def digest(self) -> str:
+        sha = hashlib.sha256()
+        with self.db.read() as cur:
+            for query in self.digest_queries:
+                for row in cur.execute(query).fetchall():
+                    sha.update(dumps(row).encode())
+                    sha.update(b"\n")
+        return sha.hexdigest()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One event and the record as it stands after it (a private copy of its view)."""
+
+    logged: LoggedEvent
+    kind: str
+    view: dict[str, Any]
+    view_json: str
+    valid_from: str | None

@@ -6,10 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from archive.domain import Record
-from archive.readmodels.base import LoggedEvent, SqlProjection, dumps, loads
+from archive.readmodels.base import Change, LoggedEvent, RecordModel, dumps, loads
 from archive.readmodels.db import Cursor, ReadDatabase
-from archive.readmodels.replay import StateStore, is_record_topic
 
 PAGE_SIZE_MAX = 200
 
@@ -46,18 +44,22 @@ def links_of(view: dict[str, Any]) -> set[tuple[str, str]]:
     return links
 
 
-class Catalog(SqlProjection):
+UPSERT = """INSERT INTO rm_records (id, kind, reference, title, status, restricted, date, year,
+       version, created_at, updated_at, created_by, state)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+   ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status,
+       restricted = excluded.restricted, date = excluded.date, year = excluded.year,
+       version = excluded.version, updated_at = excluded.updated_at, state = excluded.state"""
+
+
+class Catalog(RecordModel):
     name = "catalog"
-    tables = ("rm_records", "rm_record_links", "rm_catalog_state")
+    tables = ("rm_records", "rm_record_links")
     digest_queries = (
         "SELECT id, kind, reference, title, status, restricted, date, year, version, created_at, "
         "updated_at, created_by, state FROM rm_records ORDER BY id",
         "SELECT record_id, link_kind, target_id FROM rm_record_links ORDER BY record_id, link_kind, target_id",
     )
-
-    def __init__(self, db: ReadDatabase) -> None:
-        self.states = StateStore("rm_catalog_state")
-        super().__init__(db)
 
     def create(self, cur: Cursor) -> None:
         cur.execute(
@@ -76,57 +78,45 @@ class Catalog(SqlProjection):
                 PRIMARY KEY (record_id, link_kind, target_id))"""
         )
         cur.execute("CREATE INDEX IF NOT EXISTS rm_record_links_target ON rm_record_links (target_id)")
-        self.states.create(cur)
 
-    def apply(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:
-        for logged in events:
-            if not is_record_topic(logged.topic):
-                continue
-            record = self.states.advance(cur, logged.originator_id, logged.event)
-            if record is None:
-                continue
-            self._upsert(cur, logged, record)
-        self.states.flush(cur)
-
-    def _upsert(self, cur: Cursor, logged: LoggedEvent, record: Record) -> None:
-        view = record.view()
-        when = record.valid_from()
-        cur.execute(
-            """INSERT INTO rm_records (id, kind, reference, title, status, restricted, date, year,
-                   version, created_at, updated_at, created_by, state)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status,
-                   restricted = excluded.restricted, date = excluded.date, year = excluded.year,
-                   version = excluded.version, updated_at = excluded.updated_at, state = excluded.state""",
-            (
-                logged.originator_id,
-                record.KIND,
-                view["reference"],
-                view.get("title"),
-                view.get("status"),
-                int(bool(view.get("restricted"))),
-                when,
-                int(when[:4]) if when else None,
-                record.version,
-                logged.recorded_at,
-                logged.recorded_at,
-                getattr(logged.event, "recorded_by", None),
-                dumps(view),
-            ),
-        )
-        cur.execute("DELETE FROM rm_record_links WHERE record_id = ?", (logged.originator_id,))
-        links = sorted(links_of(view))
+    def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:
+        # Only the last state of each record in the batch matters to the catalog.
+        latest: dict[str, Change] = {}
+        created: dict[str, str] = {}
+        for change in changes:
+            rid = change.logged.originator_id
+            latest[rid] = change
+            if change.logged.originator_version == 1:
+                created[rid] = change.logged.recorded_at
+        rows, links, relinked = [], [], []
+        for rid, change in latest.items():
+            rows.append(self._row(change, created.get(rid)))
+            if rid not in created:
+                relinked.append((rid,))
+            links += [(rid, kind, target) for kind, target in sorted(links_of(change.view))]
+        cur.executemany(UPSERT, rows)
+        if relinked:
+            cur.executemany("DELETE FROM rm_record_links WHERE record_id = ?", relinked)
         if links:
-            cur.executemany(
-                "INSERT INTO rm_record_links (record_id, link_kind, target_id) VALUES (?, ?, ?)",
-                [(logged.originator_id, kind, target) for kind, target in links],
-            )
+            cur.executemany("INSERT INTO rm_record_links (record_id, link_kind, target_id) VALUES (?, ?, ?)", links)
 
-    def after_commit(self) -> None:
-        self.states.committed()
-
-    def after_rollback(self) -> None:
-        self.states.forget()
+    def _row(self, change: Change, created_at: str | None) -> tuple[object, ...]:
+        logged, view, when = change.logged, change.view, change.valid_from
+        return (
+            logged.originator_id,
+            change.kind,
+            view["reference"],
+            view.get("title"),
+            view.get("status"),
+            int(bool(view.get("restricted"))),
+            when,
+            int(when[:4]) if when else None,
+            view["version"],
+            created_at or logged.recorded_at,
+            logged.recorded_at,
+            getattr(logged.event, "recorded_by", None),
+            change.view_json,
+        )
 
     # Queries ------------------------------------------------------------------------------
 

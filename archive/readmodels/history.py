@@ -14,11 +14,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from archive.domain import Agreement, Record
+from archive.domain import revision_of_version, revision_view
 from archive.exceptions import InvalidCommand
-from archive.readmodels.base import LoggedEvent, SqlProjection, dumps, iso_utc, loads
-from archive.readmodels.db import Cursor, ReadDatabase
-from archive.readmodels.replay import StateStore, is_record_topic
+from archive.readmodels.base import Change, LoggedEvent, RecordModel, dumps, iso_utc, loads
+from archive.readmodels.db import Cursor
 
 COLUMNS = (
     "record_id, version, kind, event_type, revision, valid_from, valid_to, valid_to_recorded_at, "
@@ -26,14 +25,10 @@ COLUMNS = (
 )
 
 
-class History(SqlProjection):
+class History(RecordModel):
     name = "history"
-    tables = ("rm_history", "rm_history_state")
+    tables = ("rm_history",)
     digest_queries = (f"SELECT {COLUMNS} FROM rm_history ORDER BY record_id, version",)
-
-    def __init__(self, db: ReadDatabase) -> None:
-        self.states = StateStore("rm_history_state")
-        super().__init__(db)
 
     def create(self, cur: Cursor) -> None:
         cur.execute(
@@ -45,39 +40,50 @@ class History(SqlProjection):
                 position BIGINT NOT NULL, PRIMARY KEY (record_id, version))"""
         )
         cur.execute("CREATE INDEX IF NOT EXISTS rm_history_position ON rm_history (position)")
-        self.states.create(cur)
 
-    def apply(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:
-        for logged in events:
-            if is_record_topic(logged.topic):
-                record = self.states.advance(cur, logged.originator_id, logged.event)
-                if record is not None:
-                    self._record_version(cur, logged, record)
-        self.states.flush(cur)
+    def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:
+        rows: list[tuple[object, ...]] = []
+        for change in changes:
+            rows.append(self._record_version(cur, change, rows))
+        self._insert(cur, rows)
 
-    def _record_version(self, cur: Cursor, logged: LoggedEvent, record: Record) -> None:
-        event, kind, rid, now = logged.event, record.KIND, logged.originator_id, logged.recorded_at
+    def _insert(self, cur: Cursor, rows: list[tuple[object, ...]]) -> None:
+        if rows:
+            cur.executemany(
+                f"INSERT INTO rm_history ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)", rows
+            )
+            rows.clear()
+
+    def _record_version(self, cur: Cursor, change: Change, pending: list[tuple[object, ...]]) -> tuple[object, ...]:
+        """The new version's row; earlier rows are updated in place (pending ones written first)."""
+        logged, view = change.logged, change.view
+        if logged.originator_version > 1 and pending:
+            self._insert(cur, pending)  # updates below must see every earlier row
+        event, kind, rid, now = logged.event, change.kind, logged.originator_id, logged.recorded_at
         etype = logged.event_type
-        valid_from, valid_to, vtra, revision = record.valid_from(), None, None, None
-        content = record.view()
-        if isinstance(record, Agreement):
+        valid_from, valid_to, vtra, revision = change.valid_from, None, None, None
+        content = view
+        if kind == "agreement":
             if etype == "Corrected":
-                corrected = record.revision_of_version(event.corrects_version)
+                corrected = revision_of_version(view, event.corrects_version)
+                if corrected is None:
+                    raise InvalidCommand(f"stored correction names no revision: {rid} v{logged.originator_version}")
                 old = self._open_row_of_revision(cur, rid, corrected["number"])
-                content = record.revision_view(corrected)
+                content = revision_view(view, corrected)
                 revision = corrected["number"]
                 if old is not None:
                     valid_from, valid_to, vtra = old["valid_from"], old["valid_to"], old["valid_to_recorded_at"]
                     self._supersede(cur, rid, old["version"], now)
             elif etype in ("Registered", "Revised"):
-                self._end_open_periods(cur, rid, record.effective_from, now)
-                revision = record.revisions[-1]["number"]
-                content = record.revision_view(record.revisions[-1])
-                valid_from = record.effective_from
+                if etype == "Revised":
+                    self._end_open_periods(cur, rid, view["effective_from"], now)
+                revision = view["revisions"][-1]["number"]
+                content = revision_view(view, view["revisions"][-1])
+                valid_from = view["effective_from"]
             elif etype == "Terminated":
-                self._end_open_periods(cur, rid, record.effective_to, now)
-                revision = record.revisions[-1]["number"]
-                valid_from = record.effective_to
+                self._end_open_periods(cur, rid, view["effective_to"], now)
+                revision = view["revisions"][-1]["number"]
+                valid_from = view["effective_to"]
             else:  # screening and other administrative changes: same valid period, new record time
                 old = self._latest_current(cur, rid)
                 if old is not None:
@@ -87,17 +93,15 @@ class History(SqlProjection):
                     content = base
                     valid_from, valid_to, vtra = old["valid_from"], old["valid_to"], old["valid_to_recorded_at"]
                     self._supersede(cur, rid, old["version"], now)
-        else:
+        elif logged.originator_version > 1:
             cur.execute(
                 "UPDATE rm_history SET superseded_at = ? WHERE record_id = ? AND superseded_at IS NULL",
                 (now, rid),
             )
         source = getattr(event, "source", None)
-        cur.execute(
-            f"INSERT INTO rm_history ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
-            (
+        return (
                 rid,
-                record.version,
+                view["version"],
                 kind,
                 etype,
                 revision,
@@ -108,10 +112,9 @@ class History(SqlProjection):
                 getattr(event, "recorded_by", None),
                 getattr(event, "reason", None),
                 dumps(source) if source else None,
-                dumps(content),
+                change.view_json if content is view else dumps(content),
                 logged.position,
-            ),
-        )
+            )
 
     def _end_open_periods(self, cur: Cursor, rid: str, end: str | None, now: str) -> None:
         cur.execute(
@@ -139,12 +142,6 @@ class History(SqlProjection):
             "ORDER BY version DESC LIMIT 1",
             (rid,),
         ).fetchone()
-
-    def after_commit(self) -> None:
-        self.states.committed()
-
-    def after_rollback(self) -> None:
-        self.states.forget()
 
     # Queries ------------------------------------------------------------------------------
 

@@ -6,10 +6,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from archive.domain import Organisation, Person, Statement
-from archive.readmodels.base import LoggedEvent, SqlProjection, dumps, loads
-from archive.readmodels.db import Cursor, ReadDatabase
-from archive.readmodels.replay import StateStore
+from archive.readmodels.base import Change, RecordModel, dumps, loads
+from archive.readmodels.db import Cursor
 
 TOPICS = ("archive.domain:Person", "archive.domain:Organisation", "archive.domain:Statement", "archive.domain:Record.")
 
@@ -20,19 +18,15 @@ def name_key(name: str) -> str:
     return " ".join(text.split())
 
 
-class People(SqlProjection):
+class People(RecordModel):
     name = "people"
-    tables = ("rm_people", "rm_person_names", "rm_organisations", "rm_person_statements", "rm_people_state")
+    tables = ("rm_people", "rm_person_names", "rm_organisations", "rm_person_statements")
     digest_queries = (
         "SELECT * FROM rm_people ORDER BY person_id",
         "SELECT * FROM rm_person_names ORDER BY name_key, person_id",
         "SELECT * FROM rm_organisations ORDER BY org_id",
         "SELECT * FROM rm_person_statements ORDER BY person_id, statement_id",
     )
-
-    def __init__(self, db: ReadDatabase) -> None:
-        self.states = StateStore("rm_people_state")
-        super().__init__(db)
 
     def create(self, cur: Cursor) -> None:
         cur.execute(
@@ -58,50 +52,48 @@ class People(SqlProjection):
                 PRIMARY KEY (person_id, statement_id))"""
         )
         cur.execute("CREATE INDEX IF NOT EXISTS rm_person_statements_sid ON rm_person_statements (statement_id)")
-        self.states.create(cur)
 
-    def apply(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:
-        for logged in events:
-            if not logged.topic.startswith(TOPICS):
-                continue
-            record = self.states.advance(cur, logged.originator_id, logged.event)
-            if isinstance(record, Person):
+    def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:
+        latest = {c.logged.originator_id: c for c in changes if c.logged.topic.startswith(TOPICS)}
+        for change in latest.values():
+            logged, record = change.logged, change.view
+            if change.kind == "person":
                 self._person(cur, logged.originator_id, record)
-            elif isinstance(record, Organisation):
+            elif change.kind == "organisation":
                 cur.execute(
                     """INSERT INTO rm_organisations (org_id, reference, name, name_key, organisation_kind, restricted)
                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET name = excluded.name,
                        name_key = excluded.name_key, restricted = excluded.restricted""",
                     (
                         logged.originator_id,
-                        record.reference,
-                        record.name,
-                        name_key(record.name),
-                        record.organisation_kind,
-                        int(record.restricted),
+                        record["reference"],
+                        record["name"],
+                        name_key(record["name"]),
+                        record["organisation_kind"],
+                        int(record["restricted"]),
                     ),
                 )
-            elif isinstance(record, Statement):
-                cur.execute("DELETE FROM rm_person_statements WHERE statement_id = ?", (logged.originator_id,))
-                if record.speaker_id:
+            elif change.kind == "statement":
+                if logged.originator_version > 1:
+                    cur.execute("DELETE FROM rm_person_statements WHERE statement_id = ?", (logged.originator_id,))
+                if record["speaker_id"]:
                     cur.execute(
                         """INSERT INTO rm_person_statements (person_id, statement_id, reference, said_at,
                            text, role, party, status, restricted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                         (
-                            record.speaker_id,
+                            record["speaker_id"],
                             logged.originator_id,
-                            record.reference,
-                            record.said_at,
-                            record.text,
-                            record.speaker_role,
-                            record.party,
-                            record.status,
-                            int(record.restricted),
+                            record["reference"],
+                            record["said_at"],
+                            record["text"],
+                            record["speaker_role"],
+                            record["party"],
+                            record["status"],
+                            int(record["restricted"]),
                         ),
                     )
-        self.states.flush(cur)
 
-    def _person(self, cur: Cursor, pid: str, person: Person) -> None:
+    def _person(self, cur: Cursor, pid: str, person: dict[str, Any]) -> None:
         cur.execute(
             """INSERT INTO rm_people (person_id, reference, name, party, names, parties, roles, restricted, version)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET
@@ -110,25 +102,19 @@ class People(SqlProjection):
                version = excluded.version""",
             (
                 pid,
-                person.reference,
-                person.name,
-                person.party,
-                dumps(person.names),
-                dumps(person.parties),
-                dumps(person.roles),
-                int(person.restricted),
-                person.version,
+                person["reference"],
+                person["name"],
+                person["party"],
+                dumps(person["names"]),
+                dumps(person["parties"]),
+                dumps(person["roles"]),
+                int(person["restricted"]),
+                person["version"],
             ),
         )
         cur.execute("DELETE FROM rm_person_names WHERE person_id = ?", (pid,))
-        keys = sorted({name_key(n) for n in person.names})
+        keys = sorted({name_key(n) for n in person["names"]})
         cur.executemany("INSERT INTO rm_person_names (name_key, person_id) VALUES (?, ?)", [(k, pid) for k in keys])
-
-    def after_commit(self) -> None:
-        self.states.committed()
-
-    def after_rollback(self) -> None:
-        self.states.forget()
 
     # Queries ------------------------------------------------------------------------------
 

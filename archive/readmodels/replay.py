@@ -1,8 +1,9 @@
 """Re-run the domain's own event bodies to get each record's state after an event.
 
 Read models never re-implement the domain's rules: they rebuild the aggregate from the
-previous state they stored (the way eventsourcing restores a snapshot) and let the event
-mutate it, so the state after each event is exactly what the application saw.
+state stored for it (the way eventsourcing restores a snapshot) and let the event mutate
+it, so the state after each event is exactly what the application saw. The replay is done
+once per batch and shared by every record read model.
 """
 
 from __future__ import annotations
@@ -52,44 +53,53 @@ def is_record_topic(topic: str) -> bool:
     return not topic.startswith("archive.domain:ReferenceCounter")
 
 
-class StateStore:
-    """Each replaying projection keeps its own copy of record states, cached after commit."""
+class RecordStates:
+    """The latest state of every record, stored in a table and cached as live objects.
 
-    def __init__(self, table: str, cache_size: int = 20_000) -> None:
-        self.table = table
-        self._cache: OrderedDict[str, bytes] = OrderedDict()
-        self._pending: dict[str, bytes] = {}
+    Objects in the cache are mutated in place by the next event, so after a failed batch the
+    whole cache is dropped (`forget`) and states are read again from the table.
+    """
+
+    table = "rm_record_state"
+
+    def __init__(self, cache_size: int = 50_000) -> None:
+        self._cache: OrderedDict[str, Record] = OrderedDict()
+        self._dirty: set[str] = set()
         self._cache_size = cache_size
 
     def create(self, cur: Cursor) -> None:
         cur.execute(f"CREATE TABLE IF NOT EXISTS {self.table} (record_id TEXT PRIMARY KEY, aggregate TEXT NOT NULL)")
 
     def advance(self, cur: Cursor, record_id: str, event: Any) -> Record | None:
-        """The record after `event`, from the state stored before it (None: not tracked here)."""
-        blob = self._pending.get(record_id) or self._cache.get(record_id)
-        if blob is None:
+        """The record after `event` (None when the event is not a record's)."""
+        created = hasattr(event, "originator_topic")
+        aggregate = None if created else self._cache.get(record_id)
+        if aggregate is not None and aggregate.version != event.originator_version - 1:
+            aggregate = None  # another process moved this record on: read it again
+        if aggregate is None and not created:
             row = cur.execute(f"SELECT aggregate FROM {self.table} WHERE record_id = ?", (record_id,)).fetchone()
-            blob = row["aggregate"].encode() if row else None
-        if blob is None and not hasattr(event, "originator_topic"):
-            return None  # a change to a record this projection does not follow
-        aggregate = event.mutate(load_aggregate(blob) if blob is not None else None)
-        self._pending[record_id] = dump_aggregate(aggregate)
+            if row is None:
+                return None
+            aggregate = load_aggregate(row["aggregate"])
+        aggregate = event.mutate(aggregate)
+        self._cache[record_id] = aggregate
+        self._cache.move_to_end(record_id)
+        self._dirty.add(record_id)
         return aggregate  # type: ignore[no-any-return]
 
     def flush(self, cur: Cursor) -> None:
-        if self._pending:
+        if self._dirty:
             cur.executemany(
                 f"INSERT INTO {self.table} (record_id, aggregate) VALUES (?, ?) "
                 "ON CONFLICT (record_id) DO UPDATE SET aggregate = excluded.aggregate",
-                [(k, v.decode()) for k, v in self._pending.items()],
+                [(rid, dump_aggregate(self._cache[rid]).decode()) for rid in sorted(self._dirty)],
             )
 
     def committed(self) -> None:
-        self._cache.update(self._pending)
-        self._pending.clear()
+        self._dirty.clear()
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
     def forget(self) -> None:
-        self._pending.clear()
+        self._dirty.clear()
         self._cache.clear()

@@ -18,7 +18,7 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from archive.exceptions import ProjectionTimeout
-from archive.readmodels.base import LoggedEvent, Projection
+from archive.readmodels.base import LoggedEvent, Projection, iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -89,17 +89,20 @@ class ProjectionRunner:
             )
             if not notifications:
                 return 0
-            batch = [
-                LoggedEvent(
-                    position=n.id,
-                    originator_id=str(n.originator_id),
-                    originator_version=n.originator_version,
-                    topic=n.topic,
-                    state=n.state,
-                    event=self.decode(n),
+            batch = []
+            for n in notifications:
+                event = self.decode(n)
+                batch.append(
+                    LoggedEvent(
+                        position=n.id,
+                        originator_id=str(n.originator_id),
+                        originator_version=n.originator_version,
+                        topic=n.topic,
+                        state=n.state,
+                        event=event,
+                        recorded_at=iso_utc(event.timestamp),
+                    )
                 )
-                for n in notifications
-            ]
             up_to = batch[-1].position
             for projection in self.projections:
                 done = self._positions[projection.name]

@@ -1,0 +1,346 @@
+"""Parse meeting minutes (møteprotokoll, møtebok, møtereferat) from plain text.
+
+Minutes come in many municipal layouts: one label per line ("Sted: Rådhuset"), labels run
+together on one line by PDF text extraction ("Møtestad: X Møtetid: Kl …"), or a header table
+("Organ Møtestad Finansutvalet Fylkeshuset …"). The parser looks for labels anywhere and
+takes the value up to the next label, so all of these work; what it cannot find it reports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from archive.importers import attribution as attr
+from archive.importers.dates import find_dates, parse_norwegian_date
+from archive.importers.text import guess_language, normalise_text, split_header
+
+
+@dataclass(frozen=True)
+class ParsedParticipant:
+    name: str
+    role: str | None
+    party: str | None
+    present: bool
+    organisation: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedAgendaItem:
+    """One case (sak): its number as printed ("091/16"), title, proposal and decision."""
+
+    number: str
+    title: str | None
+    proposal: str | None
+    decision: str | None
+    unanimous: bool | None = None
+
+
+@dataclass(frozen=True)
+class ParsedMinutes:
+    body: str | None
+    organisation: str | None
+    date: date | None
+    start_time: time | None
+    end_time: time | None
+    place: str | None
+    participants: list[ParsedParticipant]
+    agenda_items: list[ParsedAgendaItem]
+    text: str
+    language: str
+    source_url: str | None
+    warnings: list[str] = field(default_factory=list)
+
+
+# Every label we know; a value runs from its label to the next one.
+_LABELS = (
+    r"Møtedato|Dato|Møtestad|Møtested|Stad|Sted|Møtetid|Tid|Møtestart|Møteslutt|Møteleder|"
+    r"Møteleiar|Møtet blei styrt av|Møtet ble ledet av|Møtet vart leia av|Organ|Utval|Utvalg|"
+    r"Referent|Sekretær|Saksnr til og frå|Saksnr|Til stede|Til stades|Møtt|Møtande medlemer|"
+    r"Møtande medlemmer|Møtande|Møtende medlemmer|Møtende|Faste medlemer til stades|"
+    r"Faste medlemmer til stede|Varamedlemer til stades|Varamedlemmer til stede|Forfall til møtet|"
+    r"Forfall|Ikkje møtt|Ikke møtt|Fråvær|Fravær|Frafall|I tillegg deltok|Andre til stede|"
+    r"Til stades med møte- og talerett|Sekretariat for møtet|Fra administrasjonen|Frå administrasjonen|"
+    r"Saksliste|Sakliste|Underskrifter|Møtedeltakarar|Medlemmer|Varamedlemmer|Andre"
+)
+# Section labels may stand without a colon ("Forfall", "Medlemmer"); other labels need one,
+# so that "utval" or "tid" inside a sentence is not taken for a label.
+_COLONLESS = (
+    r"Til stede|Til stades|Møtt|Møtande medlemer|Møtande medlemmer|Møtende medlemmer|"
+    r"Faste medlemer til stades|Faste medlemmer til stede|Forfall til møtet|Forfall|Ikkje møtt|"
+    r"Ikke møtt|Fråvær|Fravær|Møtedeltakarar|Medlemmer|Varamedlemmer|Saksliste|Sakliste|Underskrifter"
+)
+_LABEL = re.compile(
+    rf"(?<![\w-])(?:(?P<label>{_LABELS}|{_LABELS.upper()})\s*:|(?P<section>{_COLONLESS}|{_COLONLESS.upper()})\b)"
+)
+_PRESENT = {
+    "til stede", "til stades", "møtt", "møtande medlemer", "møtande medlemmer", "møtande",
+    "møtende medlemmer", "møtende", "faste medlemer til stades", "faste medlemmer til stede",
+    "varamedlemer til stades", "varamedlemmer til stede", "møtedeltakarar", "medlemmer",
+    "varamedlemmer", "i tillegg deltok", "andre til stede",
+}  # fmt: skip
+_ABSENT = {"forfall til møtet", "forfall", "ikkje møtt", "ikke møtt", "fråvær", "fravær", "frafall"}
+_CHAIR = {"møteleder", "møteleiar", "møtet blei styrt av", "møtet ble ledet av", "møtet vart leia av"}
+
+# Political bodies: "Kommunestyret", "Finansutvalet", "Fellesnemnd", "Rådmannsutvalget" …
+_BODY = re.compile(
+    r"\b(?!Stortinget\b)[A-ZÆØÅ][a-zæøå]*(?:utvalet|utvalget|utval|utvalg|styret|styre|"
+    r"tinget|nemnda|nemnd|skapet|rådet|komiteen|komite)\b"
+)
+_TITLE_BODY = re.compile(
+    r"\b(?i:møteprotokoll|møtebok|møtereferat|protokoll|referat|innkalling)\s+(?:for|frå|fra|til)\s+"
+    r"(?P<body>[A-ZÆØÅ][\wæøå-]+)"
+)
+_HEADER_TABLE = re.compile(
+    r"\bOrgan\s+Møtestad\s+(?P<body>[A-ZÆØÅ][\wæøå]+)\s+(?P<place>.+?)\s+Møtedato\b"
+)
+_ORGANISATION = re.compile(r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå-]+)?\s+(?:fylkes)?kommune)\b")
+_TIME = re.compile(
+    r"(?:\b(?:møtetid|tid|kl)\b\.?\s*:?\s*(?:kl\.?\s*)?)"
+    r"(?P<h1>\d{1,2})[:.](?P<m1>\d{2})(?:\s*(?:[-–]|til)?\s*(?:kl\.?\s*)?(?P<h2>\d{1,2})[:.](?P<m2>\d{2}))?",
+    re.IGNORECASE,
+)
+_CASE = re.compile(
+    r"(?<![\d/])(?<!\d-)(?:(?:PS|RS|Sak|SAK)\s*(?:nr\.?\s*)?)?(?P<number>\d{1,3}/(?:\d{2}|(?:19|20)\d{2}))"
+    r"(?![\d/]|-\d)"
+    r"|\b(?:Sak|SAK)\s+(?P<plain>\d{1,3})\s*:"
+)
+_PROPOSAL = re.compile(
+    r"(?:forslag til vedtak|framlegg til vedtak|innstilling|tilråding|rådmannen tilrår|"
+    r"rådmannens innstilling|fylkesrådmannen sitt framlegg)\b\s*:?\s*",
+    re.IGNORECASE,
+)
+# "Vedtak:" but not the "Forslag til vedtak:" that precedes it.
+_DECISION = re.compile(
+    r"(?<!til )(?<![\w-])[Vv]edtak\s*:\s*|(?<!TIL )(?<![\w])VEDTAK\s*:?\s*|^Vedtak\s*$", re.MULTILINE
+)
+# A case number mentioned in passing ("etter sak 091/16", "til sak 055/13 og 056/13").
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\bsak|\bsaka|\bsaker|\bsakene|\btil|\bog|\bi|\bjf\.?|\barbeidsdokument|\bdokument|"
+    r"\bvedlegg|\bunder|\better|\bfrå|\bfra)\s+$"
+)
+_ADOPTED = re.compile(r"\b(?:vedteke|vedtatt|vedtekne|vedtok)\b", re.IGNORECASE)
+_UNANIMOUS = re.compile(r"samrøystes|enstemmig|einstemmig", re.IGNORECASE)
+_ROLE_WORDS = (
+    r"Medlem|Varamedlem|Utvalsleiar|Utvalgsleder|Nestleiar|Nestleder|Leiar|Leder|Rådmann|"
+    r"Sekretær|Ordførar|Ordfører|Varaordførar|Varaordfører|Programansvarleg|Kommunedirektør"
+)
+_PARTY = rf"(?:{attr.PARTY})"
+_NAME = rf"{attr.NAME_WORD}(?:\s+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,3}}"
+_NAME_SHORT = rf"{attr.NAME_WORD}(?:\s+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,2}}"
+# The ways minutes print one participant; the best-fitting one is used per section.
+_PERSON_PATTERNS = (
+    re.compile(rf"(?P<name>{_NAME})\s*\((?P<party>{_PARTY})\)(?:,\s*(?P<role>[a-zæøå][^,\n]*))?"),
+    re.compile(rf"(?P<name>{_NAME}),\s*(?P<party>{_PARTY})\b"),
+    re.compile(
+        rf"(?P<name>{_NAME})\s+(?P<org>[A-ZÆØÅ][a-zæøå]+)\s+(?:(?P<party>{_PARTY})\s+)?(?P<role>{_ROLE_WORDS})\b"
+    ),
+    re.compile(rf"(?P<name>{_NAME})\s+(?P<org>[A-ZÆØÅ][a-zæøå]+)\s+(?P<party>{_PARTY})\b"),
+    re.compile(rf"(?P<name>{_NAME})\s*/\s*(?P<org>[A-ZÆØÅ][\wæøå]+(?:\s+og\s+[A-ZÆØÅ][\wæøå]+)?)"),
+    re.compile(rf"^(?P<name>{_NAME})(?:,\s*(?P<role>[^\n]+))?$", re.MULTILINE),
+)
+_SECTION_CAP = 1500
+
+
+def parse_minutes(text: str) -> ParsedMinutes:
+    """Parse one set of minutes; raises ImportFormatError for empty or binary text."""
+    text = normalise_text(text)
+    header, body_text = split_header(text)
+    warnings: list[str] = []
+    labels = _label_values(body_text)
+    body = _find_body(body_text, labels)
+    place = _find_place(body_text, labels)
+    meeting_date = _find_date(body_text, labels)
+    start, end = _find_times(body_text)
+    participants = _find_participants(labels)
+    items = _find_agenda_items(body_text)
+    for name, value in (
+        ("body (utval)", body), ("date", meeting_date), ("place", place),
+        ("start time", start), ("participants", participants), ("agenda items", items),
+    ):  # fmt: skip
+        if not value:
+            warnings.append(f"no {name} found")
+    organisation = _ORGANISATION.search(body_text[:800])
+    return ParsedMinutes(
+        body=body,
+        organisation=organisation.group("org") if organisation else None,
+        date=meeting_date,
+        start_time=start,
+        end_time=end,
+        place=place,
+        participants=participants,
+        agenda_items=items,
+        text=body_text,
+        language=header.language or guess_language(body_text),
+        source_url=header.source_url,
+        warnings=warnings,
+    )
+
+
+def _label_values(text: str) -> list[tuple[str, str]]:
+    """(label, value) pairs in order; a value stops at the next label or a blank line."""
+    matches = list(_LABEL.finditer(text))
+    pairs = []
+    for index, match in enumerate(matches):
+        stop = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        value = text[match.end() : stop]
+        value = value.split("\n\n")[0].strip()
+        label = match.group("label") or match.group("section")
+        pairs.append((label.lower(), value[:_SECTION_CAP]))
+    return pairs
+
+
+def _first(labels: list[tuple[str, str]], names: set[str]) -> str | None:
+    for label, value in labels:
+        if label in names and value:
+            return value.split("\n")[0].strip(" ,") or None
+    return None
+
+
+def _find_body(text: str, labels: list[tuple[str, str]]) -> str | None:
+    table = _HEADER_TABLE.search(text)
+    if table:
+        return table.group("body")
+    stated = _first(labels, {"utval", "utvalg", "organ"})
+    if stated:
+        return stated
+    titled = _TITLE_BODY.search(text)
+    if titled:
+        return titled.group("body").split()[0]
+    found = _BODY.search(text[:1000])
+    return found.group(0) if found else None
+
+
+def _find_place(text: str, labels: list[tuple[str, str]]) -> str | None:
+    table = _HEADER_TABLE.search(text)
+    if table:
+        return table.group("place")
+    return _first(labels, {"møtestad", "møtested", "stad", "sted"})
+
+
+def _find_date(text: str, labels: list[tuple[str, str]]) -> date | None:
+    for label, value in labels:
+        if label in {"møtedato", "dato"}:
+            parsed = parse_norwegian_date(value[:40])
+            if parsed:
+                return parsed
+    # Otherwise a date in the title or the first lines ("Rådmannsutvalget 30. august 2013").
+    dates = find_dates(text[:400])
+    return dates[0][1] if dates else None
+
+
+def _find_times(text: str) -> tuple[time | None, time | None]:
+    match = _TIME.search(text)
+    if not match:
+        return None, None
+    start = _time(match.group("h1"), match.group("m1"))
+    end = _time(match.group("h2"), match.group("m2")) if match.group("h2") else None
+    return start, end
+
+
+def _time(hour: str, minute: str) -> time | None:
+    try:
+        return time(int(hour), int(minute))
+    except ValueError:
+        return None
+
+
+def _find_participants(labels: list[tuple[str, str]]) -> list[ParsedParticipant]:
+    people: dict[str, ParsedParticipant] = {}
+    for label, value in labels:
+        if label in _CHAIR:
+            # Capped at three name parts: PDF text runs the next word on ("Odden Medlemene").
+            chair = re.search(rf"(?:(?P<role>{attr.ROLE})\s+)?(?P<name>{_NAME_SHORT})", value)
+            if chair:
+                role = (chair.group("role") or label).lower()
+                people.setdefault(chair.group("name"), ParsedParticipant(chair.group("name"), role, None, True))
+            continue
+        if label not in _PRESENT and label not in _ABSENT:
+            continue
+        for person in _people_in(value, present=label in _PRESENT):
+            # An absent member listed again as present (or vice versa): the first listing wins.
+            people.setdefault(person.name, person)
+    return list(people.values())
+
+
+def _people_in(section: str, present: bool) -> list[ParsedParticipant]:
+    best: list[re.Match[str]] = []
+    for pattern in _PERSON_PATTERNS:
+        found = list(pattern.finditer(section))
+        if len(found) > len(best):
+            best = found
+    people = []
+    for match in best:
+        groups = match.groupdict()
+        role = (groups.get("role") or "").strip(" ,.") or None
+        people.append(
+            ParsedParticipant(
+                name=" ".join(match.group("name").split()),
+                role=role.lower() if role else None,
+                party=groups.get("party"),
+                present=present,
+                organisation=groups.get("org"),
+            )
+        )
+    return people
+
+
+def _find_agenda_items(text: str) -> list[ParsedAgendaItem]:
+    """Every case number with the title at its first mention and the decision where one follows."""
+    occurrences = [m for m in _CASE.finditer(text) if not _REFERENCE_BEFORE.search(text[max(0, m.start() - 20) : m.start()])]
+    titles: dict[str, str | None] = {}
+    proposals: dict[str, str | None] = {}
+    decisions: dict[str, str | None] = {}
+    unanimous: dict[str, bool | None] = {}
+    for index, match in enumerate(occurrences):
+        number = match.group("number") or match.group("plain")
+        stop = occurrences[index + 1].start() if index + 1 < len(occurrences) else len(text)
+        segment = text[match.end() : stop]
+        if number not in titles:
+            titles[number] = _title_of(segment)
+        proposal, decision, agreed = _outcome_of(segment)
+        proposals[number] = proposals.get(number) or proposal
+        decisions[number] = decisions.get(number) or decision
+        unanimous[number] = unanimous.get(number) or agreed
+    return [
+        ParsedAgendaItem(n, titles[n], proposals[n], decisions[n], unanimous[n]) for n in titles
+    ]
+
+
+def _title_of(segment: str) -> str | None:
+    lines = [line.strip(" :") for line in segment.lstrip(" :").split("\n")]
+    first = lines[0] or next((line for line in lines[1:] if line), "")
+    # Table-of-contents dots and page numbers: "Referatsaker...3".
+    first = re.split(r"\.{2,}", first)[0]
+    first = _PROPOSAL.split(first)[0]
+    first = re.split(r"(?<![\w-])(?:vedtak|VEDTAK)\b", first)[0].strip(" :.-")
+    return first[:200] or None
+
+
+def _outcome_of(segment: str) -> tuple[str | None, str | None, bool | None]:
+    proposal = decision = None
+    found = _PROPOSAL.search(segment)
+    if found:
+        proposal = _until_next_label(segment[found.end() :])
+    decided = _DECISION.search(segment)
+    if decided:
+        decision = _until_next_label(segment[decided.end() :])
+    agreed = True if _UNANIMOUS.search(segment) else None
+    if decision is None and proposal is not None and _ADOPTED.search(segment):
+        # "Samrøystes vedteke" under a proposal: the proposal became the decision.
+        decision = proposal
+    return proposal, decision, agreed
+
+
+def _until_next_label(text: str) -> str | None:
+    text = text.lstrip(": \n")
+    stop = re.search(
+        r"\n\s*\n(?=(?:Vedtak|Behandling|Handsaming|Forslag|Framlegg|Sak\b))|"
+        r"\n(?=\s*(?:Vedtak|VEDTAK|Samrøystes|Enstemmig|Einstemmig|Behandling|Handsaming)\b)|"
+        r"(?:Behandling i møtet|Handsaming i møtet|Møtebehandling)\b|"
+        r"\b[A-ZÆØÅ][\wæøå]+\s+si tilråding|\b[A-ZÆØÅ]{2,}-\d",
+        text,
+    )
+    value = (text[: stop.start()] if stop else text).strip()
+    return value[:2000] or None

@@ -1,0 +1,127 @@
+"""Ingest benchmark (run on demand, not a test).
+
+Prints, from one run on the same machine:
+  * raw SQLite inserts of the same number of rows (baseline for the storage floor),
+  * plain eventsourcing saves of the archive's events (100 aggregates per save),
+  * the archive's read models catching up over that log (catalog, history, people),
+    with and without the ledger, and each projection alone,
+as events/s and as ratios against the baselines.
+
+    .venv/bin/python bench/ingest.py [--events 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from archive.config import Settings  # noqa: E402
+from archive.domain import Agreement, Person, Statement  # noqa: E402
+from archive.readmodels.runner import ProjectionRunner  # noqa: E402
+from archive.service import ArchiveService  # noqa: E402
+
+WORDS = ("samarbeid fylkeskommune kommuneregion ordfører avtale møte vedtak utvikling region "
+         "planstrategi samferdsel næring kompetanse dialog").split()
+
+
+def sentence(rng: random.Random, n: int = 14) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def raw_sqlite(n: int, directory: Path) -> float:
+    conn = sqlite3.connect(directory / "raw.sqlite")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE e (id INTEGER PRIMARY KEY, originator_id TEXT, version INT, topic TEXT, state BLOB)")
+    rows = [(f"{i:032x}", 1, "t", os.urandom(200)) for i in range(n)]
+    start = time.perf_counter()
+    for i in range(0, n, 100):
+        with conn:
+            conn.executemany("INSERT INTO e (originator_id, version, topic, state) VALUES (?, ?, ?, ?)", rows[i:i + 100])
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return n / elapsed
+
+
+def fill(service: ArchiveService, n: int, seed: int = 7) -> float:
+    """n events through eventsourcing saves, 100 aggregates per save; returns events/s."""
+    rng = random.Random(seed)
+    app = service.archive
+    people = [Person(key=f"p{i}", reference=f"2016/P{i:04d}", name=f"Person {i}", recorded_by="bench") for i in range(50)]
+    app.save(*people)
+    count = len(people)
+    start = time.perf_counter()
+    batch = []
+    i = 0
+    while count < n:
+        if i % 10 == 0:
+            ag = Agreement(key=f"a{i}", reference=f"2016/A{i:05d}", title=sentence(rng, 5), parties=["x"],
+                           text=sentence(rng), effective_from="2016-01-01", recorded_by="bench")
+            ag.revise(effective_from="2016-09-01", reason="bench", text=sentence(rng), recorded_by="bench")
+            batch.append(ag)
+            count += 2
+        else:
+            person = people[i % len(people)]
+            st = Statement(key=f"s{i}", reference=f"2016/S{i:05d}", text=sentence(rng), speaker_id=str(person.id),
+                           speaker_name=person.name, speaker_role="ordfører", party="Ap", organisation_id=None,
+                           organisation_name=None, said_at="2016-02-11", recorded_by="bench")
+            batch.append(st)
+            count += 1
+        i += 1
+        if len(batch) == 100:
+            app.save(*batch)
+            batch = []
+    if batch:
+        app.save(*batch)
+    return n / (time.perf_counter() - start)
+
+
+def catch_up(service: ArchiveService, projections: list, batch_size: int = 500) -> float:
+    for p in projections:
+        p.reset()
+    runner = ProjectionRunner("bench", service.archive.recorder, service.archive.mapper.to_domain_event,
+                              projections, batch_size=batch_size)
+    head = runner.head()
+    start = time.perf_counter()
+    runner.catch_up()
+    return head / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=100_000)
+    args = parser.parse_args()
+    n = args.events
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        raw = raw_sqlite(n, directory)
+        service = ArchiveService(Settings(data_dir=directory / "data"), search=False)
+        saves = fill(service, n)
+        head = service.runner.head()
+        core = [service.records]
+        results = {"catalog+history+people": catch_up(service, core)}
+        if service.ledger is not None:
+            results["catalog+history+people+ledger"] = catch_up(service, [*core, service.ledger])
+            results["ledger alone"] = catch_up(service, [service.ledger])
+        service.close()
+    print(f"events in log: {head}")
+    print(f"{'raw SQLite inserts (100 rows/txn, FULL sync)':48} {raw:>10,.0f} events/s   1.00x")
+    print(f"{'eventsourcing saves (100 aggregates/save)':48} {saves:>10,.0f} events/s   {saves / raw:.2f}x raw")
+    for name, rate in results.items():
+        print(f"{'catch-up ' + name:48} {rate:>10,.0f} events/s   {rate / raw:.2f}x raw   {rate / saves:.2f}x saves")
+    if "catalog+history+people+ledger" in results:
+        ratio = results["catalog+history+people+ledger"] / results["catalog+history+people"]
+        print(f"ledger cost: pipeline with ledger = {ratio:.2f}x pipeline without (target >= 0.9x)")
+    print("target: catch-up of the non-search read models >= 50,000 events/s")
+
+
+if __name__ == "__main__":
+    main()
