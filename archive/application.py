@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -46,6 +48,14 @@ class CommandResult:
         return asdict(self)
 
 
+@dataclass
+class UnitOfWork:
+    """Commands inside `Archive.unit_of_work()` change these aggregates; one save at the end."""
+
+    aggregates: dict[UUID, Any] = field(default_factory=dict)
+    position: int | None = None
+
+
 class Archive(Application[UUID]):
     """The event-sourced archive of agreements, meetings, statements and news updates."""
 
@@ -54,6 +64,45 @@ class Archive(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env)
         self._listeners: list[Callable[[int], None]] = []
+        self._local = threading.local()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """Run several commands and save all their events atomically, or none of them.
+
+        Importers use this so a bad file leaves nothing partial behind. A concurrent change
+        to any touched record makes the whole unit fail with `VersionConflict`.
+        """
+        if getattr(self._local, "uow", None) is not None:
+            raise InvalidCommand("units of work do not nest")
+        uow = UnitOfWork()
+        self._local.uow = uow
+        try:
+            yield uow
+            self._local.uow = None
+            if uow.aggregates:
+                try:
+                    recordings = super().save(*uow.aggregates.values())
+                except IntegrityError:
+                    raise VersionConflict("records changed while the unit of work ran: try again") from None
+                uow.position = _position(recordings)
+        finally:
+            self._local.uow = None
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        uow: UnitOfWork | None = getattr(self._local, "uow", None)
+        if uow is None:
+            return super().save(*objs, **kwargs)
+        for obj in objs:
+            if obj is not None:
+                uow.aggregates[obj.id] = obj
+        return []
+
+    def _get(self, record_id: UUID) -> Any:
+        uow: UnitOfWork | None = getattr(self._local, "uow", None)
+        if uow is not None and record_id in uow.aggregates:
+            return uow.aggregates[record_id]
+        return self.repository.get(record_id)
 
     # Wiring -----------------------------------------------------------------------------
 
@@ -75,7 +124,7 @@ class Archive(Application[UUID]):
         except ValueError:
             raise RecordNotFound(f"not a record id: {record_id!r}") from None
         try:
-            record = self.repository.get(uid)
+            record = self._get(uid)
         except AggregateNotFoundError:
             raise RecordNotFound(f"no {cls.KIND} with id {uid}") from None
         if not isinstance(record, cls):
@@ -84,7 +133,7 @@ class Archive(Application[UUID]):
 
     def _exists(self, record_id: UUID) -> Record | None:
         try:
-            record = self.repository.get(record_id)
+            record = self._get(record_id)
         except AggregateNotFoundError:
             return None
         return record if isinstance(record, Record) else None
@@ -115,7 +164,7 @@ class Archive(Application[UUID]):
 
     def _counter(self, year: int) -> ReferenceCounter:
         try:
-            counter = self.repository.get(ReferenceCounter.create_id(year))
+            counter = self._get(ReferenceCounter.create_id(year))
         except AggregateNotFoundError:
             return ReferenceCounter(year=year)
         assert isinstance(counter, ReferenceCounter)
@@ -149,6 +198,12 @@ class Archive(Application[UUID]):
     def current_version(self, record_id: str | UUID) -> int:
         """The current version of a record (for callers that then pass expected_version)."""
         return self._load(record_id, Record).version
+
+    def record_state_or_none(self, record_id: str | UUID) -> dict[str, Any] | None:
+        try:
+            return self._load(record_id, Record).view()
+        except RecordNotFound:
+            return None
 
     def record_state(self, record_id: str | UUID) -> dict[str, Any]:
         """The record's current state from the event store (for importers and the CLI)."""
@@ -280,13 +335,13 @@ class Archive(Application[UUID]):
         )
 
     def add_person_alias(
-        self, record_id: str, *, expected_version: int, name: str, recorded_by: str
+        self, record_id: str, *, expected_version: int, name: str, recorded_by: str, source: Source | None = None
     ) -> CommandResult:
         return self._change(
             Person,
             record_id,
             expected_version,
-            lambda p: p.add_alias(name=name, recorded_by=recorded_by),
+            lambda p: p.add_alias(name=name, recorded_by=recorded_by, source=source),
         )
 
     # Agreements ---------------------------------------------------------------------------

@@ -151,7 +151,9 @@ def register_extensions() -> None:
 def main(argv: list[str] | None = None) -> None:
     register_extensions()
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except (ArchiveError, CliError) as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -346,7 +346,8 @@ class Meeting(Record):
         self.organiser_id = organiser_id
         self.organiser_name = optional_text(organiser_name, "organiser_name")
         self.place = optional_text(place, "place")
-        self.start = require_instant(start, "start")
+        # A meeting known only by its day (e.g. from a news article) keeps just the date.
+        self.start = require_date(start, "start") if len(str(start)) == 10 else require_instant(start, "start")
         self.end = optional_instant(end, "end")
         if self.end is not None and self.end < self.start:
             raise InvalidCommand("a meeting cannot end before it starts")

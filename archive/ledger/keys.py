@@ -68,7 +68,7 @@ def format_vkey(name: str, public_key: Ed25519PublicKey) -> str:
 
 def parse_vkey(text: str) -> VerifierKey:
     """Parse and check a C2SP verifier key string."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)
     if len(parts) != 3:
         raise KeyFormatError("verifier key must look like <name>+<hex id>+<base64 key>")
     name, hex_id, blob = parts

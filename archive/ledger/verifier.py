@@ -48,7 +48,7 @@ from archive.ledger.checkpoint import (
 )
 from archive.ledger.keys import KeyFormatError, VerifierKey, load_public_key
 from archive.ledger.leaf import HASH_SIZE, LeafEncodingError, event_leaf_hash
-from archive.ledger.merkle import MemoryNodeStore, MerkleTree
+from archive.ledger.merkle import MemoryNodeStore, MerkleTree, verify_consistency
 
 UNKNOWN_WITHOUT_EXPORT = "first differing leaf unknown without an earlier export"
 
@@ -269,16 +269,22 @@ def _structure(events: Sequence[ExportedEvent], initial_version: int | None) -> 
     for pos, e in enumerate(events):
         where = _where(events, pos)
         if e.leaf_index != pos:
-            problems.append(f"{where}: leaf_index is {e.leaf_index} but it is event number {pos} of the export")
+            problems.append(f"{where}: leaf_index is {e.leaf_index} but it is event number {pos}")
         if previous_nid is not None and e.notification_id <= previous_nid:
             problems.append(f"{where}: notification id does not increase (previous {previous_nid})")
         previous_nid = e.notification_id
         before = last_version.get(e.originator_id)
         if before is None:
             if initial_version is not None and e.originator_version != initial_version:
-                problems.append(f"{where}: originator's first event has version {e.originator_version}, expected {initial_version} (earlier events missing?)")
+                problems.append(
+                    f"{where}: originator's first event has version {e.originator_version}, "
+                    f"expected {initial_version} (earlier events missing?)"
+                )
         elif e.originator_version != before + 1:
-            problems.append(f"{where}: version {e.originator_version} follows version {before} of the same originator (gap, duplicate or reorder)")
+            problems.append(
+                f"{where}: version {e.originator_version} follows version {before} "
+                "of the same originator (gap, duplicate or reorder)"
+            )
         last_version[e.originator_id] = e.originator_version
     return problems
 
@@ -332,17 +338,24 @@ def verify_log(
             problems.append(f"expected leaves unusable: {exc}")
         mismatch = compare_leaves(leaves, expected, prefix_ok=True) if expected is not None else None
         if mismatch is not None:
-            problems.append(f"{_where(evs, mismatch.index)} differs from the expected leaves: {mismatch.hint}")
+            where = _where(evs, mismatch.index)
+            problems.append(f"{where} differs from the expected leaves: {mismatch.hint}")
             findings.append(_describe(evs, mismatch.index, mismatch.hint))
 
     if ledger_size is not None or ledger_root is not None:
         size = n if ledger_size is None else ledger_size
         if size < n:
             reason = "not recorded by the archive's ledger (appended after the ledger head, or forged)"
-            problems.append(f"export holds {n} events but the ledger covers only {size}: {_where(evs, size)} onwards is {reason}")
+            problems.append(
+                f"export holds {n} events but the ledger covers only {size}: "
+                f"{_where(evs, size)} onwards is {reason}"
+            )
             findings.append(_describe(evs, size, reason))
         if size > n:
-            problems.append(f"the ledger covers {size} leaves but the export holds only {n} events (events deleted or export truncated)")
+            problems.append(
+                f"the ledger covers {size} leaves but the export holds only {n} events "
+                "(events deleted or export truncated)"
+            )
         elif ledger_root is not None:
             try:
                 if tree.root(size) != _hash(ledger_root, "ledger root"):
@@ -387,11 +400,18 @@ def _check_checkpoints(
         valid.append((number, cp))
 
     for (na, a), (nb, b) in zip(valid, valid[1:]):
-        proof = tree.consistency_proof(a.size, b.size) if a.size <= b.size <= n else None
         try:
-            check_extends(a, b, proof)
+            check_extends(a, b)
         except CheckpointError as exc:
             problems.append(f"checkpoint {nb} does not extend checkpoint {na}: {exc}")
+            continue
+        if b.size <= n and not verify_consistency(
+            a.size, b.size, a.root, b.root, tree.consistency_proof(a.size, b.size)
+        ):
+            problems.append(
+                f"checkpoints {na} -> {nb}: the exported log does not link them "
+                f"(consistency proof from size {a.size} to {b.size} fails)"
+            )
 
     expected_tree = None
     if expected is not None:
@@ -399,19 +419,30 @@ def _check_checkpoints(
         expected_tree.extend(expected)
     good = [cp.size for _, cp in valid if cp.size <= n and tree.root(cp.size) == cp.root]
     for number, cp in valid:
-        if expected_tree is not None and cp.size <= expected_tree.size and expected_tree.root(cp.size) != cp.root:
-            problems.append(f"checkpoint {number}: the expected leaves do not match its root either; they are no trustworthy reference")
+        if (
+            expected_tree is not None
+            and cp.size <= expected_tree.size
+            and expected_tree.root(cp.size) != cp.root
+        ):
+            problems.append(
+                f"checkpoint {number}: the expected leaves do not match its root; "
+                "they are not a trustworthy reference"
+            )
         if cp.size <= n and tree.root(cp.size) == cp.root:
             continue
         low = max((s for s in good if s < cp.size), default=0)
         end = min(cp.size, n + 1)
         if cp.size > n:
-            head = f"checkpoint {number}: size {cp.size} exceeds the exported log of {n} events (events deleted or export truncated)"
+            head = (
+                f"checkpoint {number}: size {cp.size} exceeds the exported log of {n} events "
+                "(events deleted or export truncated)"
+            )
         else:
             head = f"checkpoint {number}: root mismatch for size {cp.size}"
         if end - low == 1:
             problems.append(f"{head}; {_where(evs, low)} is the first differing leaf")
-            findings.append(_describe(evs, low, f"checkpoint {number} matches at size {low} but not {cp.size}"))
+            reason = f"checkpoint {number}: size {low} matches, size {cp.size} does not"
+            findings.append(_describe(evs, low, reason))
         elif expected is None:
             problems.append(f"{head}; {UNKNOWN_WITHOUT_EXPORT} (it lies in leaves [{low}, {end}))")
         else:

@@ -145,6 +145,18 @@ class People(RecordModel):
             ).fetchall()
         return [r["org_id"] for r in rows]
 
+    def people_with_surname(self, surname: str) -> list[dict[str, Any]]:
+        """Candidates for matching another form of a name (same last word)."""
+        key = name_key(surname)
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT DISTINCT p.person_id, p.name, p.names, p.party, p.roles FROM rm_person_names n "
+                "JOIN rm_people p ON p.person_id = n.person_id WHERE n.name_key = ? OR n.name_key LIKE ? "
+                "ORDER BY p.person_id",
+                (key, f"% {key}"),
+            ).fetchall()
+        return [{**r, "names": loads(r["names"]), "roles": loads(r["roles"])} for r in rows]
+
     def organisation(self, org_id: str) -> dict[str, Any] | None:
         with self.db.read() as cur:
             row = cur.execute("SELECT * FROM rm_organisations WHERE org_id = ?", (org_id,)).fetchone()

@@ -1,0 +1,183 @@
+"""Importing real text, narrated: the seed article end to end, updates, and bad files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.config import Settings
+from archive.importers.load import import_file
+from archive.readmodels.catalog import CatalogFilter
+from archive.service import ArchiveService
+
+RYBERG = ("Roger Ryberg", "Ap", "fylkesordfører")
+SEED_STATEMENTS = [
+    ("Vi ønsker nå å vitalisere fylkespolitikken og fylkeskommunen ved å legge tilrette for mer medvirkning og tettere dialog med kommuneregionene.", RYBERG),
+    ("Vi skal bruke mer tid og krefter, og vi i fylkeskommunen ønsker å styrke samarbeidet med kommunregionene ytterligere", RYBERG),
+    ("I tillegg til disse møtene vil en slik samling som vi nå har gjennomført her på Klækken bli en årlig foreteelse", RYBERG),
+    ("Vi skal fortsette å ha den tette dialogen fordi det er temaer som er felles der kommunene og fylkeskommunen trenger å samhandle", RYBERG),
+    ("Vi skal være mer aktive, ikke bare være en lyttepost, men bruke arenaen som kommuneregionenen er", RYBERG),
+    ("Fylkeskommunen er en aktiv samarbeidspartner, og vi i kommunene ser betydningen av å jobbe tett med fylkeskommunen", ("Kjell B. Hansen", None, "ordfører i Ringerike kommune")),
+]
+
+
+@pytest.fixture
+def service(settings_factory: Callable[..., Settings]) -> Iterator[ArchiveService]:
+    svc = ArchiveService(settings_factory(), search=False)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def seed_file(shared_dir: Path) -> Path:
+    return sorted((shared_dir / "seed").glob("*.txt"))[0]
+
+
+def test_the_seed_article_comes_out_exactly_right(service: ArchiveService, seed_file: Path) -> None:
+    # Import the seed article.
+    report = import_file(service, seed_file)
+    assert report.status == "created", report.error
+
+    # One news update, published 2016-02-11 and updated 2016-09-27.
+    news_rows, total = service.catalog.list(CatalogFilter(kind="news"))
+    assert total == 1
+    news = news_rows[0]["state"]
+    assert news["title"] == "Fylkeskommunen styrker samarbeidet med kommuneregionene ytterligere"
+    assert news["kicker"] == "Utvikling av hele fylket"
+    assert (news["published_at"], news["updated_at"]) == ("2016-02-11", "2016-09-27")
+    # One related link and one cited document, neither of them a statement.
+    assert [link["title"] for link in news["related_links"]] == ["Nå skal vi finne løsninger sammen"]
+    assert [(d["title"], d["source"]) for d in news["cited_documents"]] == [("Regional planstrategi", "Veileder")]
+
+    # Six statements, verbatim, with speaker, party and role.
+    statements = [service.catalog.get(sid)["state"] for sid in news["statement_ids"]]
+    assert [(s["text"], (s["speaker_name"], s["party"], s["speaker_role"])) for s in statements] == SEED_STATEMENTS
+    assert all(s["said_at"] == "2016-02-11" and not s["attribution"]["flagged"] for s in statements)
+
+    # All five of Ryberg's statements land on one person, Hansen's on another.
+    ryberg = {s["speaker_id"] for s in statements[:5]}
+    assert len(ryberg) == 1 and statements[5]["speaker_id"] not in ryberg
+    person = service.people.person(ryberg.pop())
+    assert person["name"] == "Roger Ryberg" and person["party"] == "Ap"
+    assert [r["role"] for r in person["roles"]] == ["fylkesordfører"]
+    assert len(service.people.statements(person["person_id"])) == 5
+    hansen = service.people.person(statements[5]["speaker_id"])
+    assert hansen["roles"][0]["organisation_name"] == "Ringerike kommune"
+
+    # The meeting at Klækken on Wednesday 2016-02-10, organised by the county, linked to the news.
+    meetings, count = service.catalog.list(CatalogFilter(kind="meeting"))
+    assert count == 1
+    meeting = meetings[0]["state"]
+    assert meeting["start"] == "2016-02-10"
+    assert "Klækken" in meeting["place"] and "Ringerike" in meeting["place"]
+    assert meeting["organiser_name"] == "Buskerud fylkeskommune"
+    assert meeting["news_ids"] == [news["id"]]
+
+    # Provenance: every event of the import names the file and its SHA-256.
+    version = service.history.versions(news["id"])[0]
+    assert version["source"]["uri"] == seed_file.name and len(version["source"]["sha256"]) == 64
+
+
+def test_importing_twice_records_nothing_new_and_a_changed_copy_is_an_update(
+    service: ArchiveService, seed_file: Path, tmp_path: Path
+) -> None:
+    # Import the seed twice: the second time nothing new is recorded.
+    assert import_file(service, seed_file).status == "created"
+    head = service.runner.head()
+    assert import_file(service, seed_file).status == "unchanged"
+    assert service.runner.head() == head
+
+    # A copy with a changed paragraph and a new "oppdatert" date becomes one Updated event.
+    text = seed_file.read_text(encoding="utf-8")
+    changed = text.replace("samtlige 21 kommuner", "alle de 21 kommunene").replace(
+        "oppdatert 27. september 2016", "oppdatert 3. oktober 2016"
+    )
+    copy = tmp_path / "endret-kopi.txt"
+    copy.write_text(changed, encoding="utf-8")
+    report = import_file(service, copy)
+    assert report.status == "updated", report.error
+    news_id = next(r["id"] for r in report.records if r["kind"] == "news")
+    versions = service.history.versions(news_id)
+    assert [v["event_type"] for v in versions] == ["Published", "Updated"]
+    assert any("samtlige 21 kommuner" in p for p in versions[0]["content"]["paragraphs"])
+    assert any("alle de 21 kommunene" in p for p in versions[1]["content"]["paragraphs"])
+    assert versions[1]["content"]["updated_at"] == "2016-10-03"
+    assert service.catalog.list(CatalogFilter(kind="news"))[1] == 1
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", bytes(range(256)) * 4, ""),
+        ("latin1.txt", "Møte på Klækken\n\nPublisert 11. februar 2016.".encode("latin-1"), "UTF-8"),
+        ("whitespace.txt", b"   \n\n  \n", ""),
+    ],
+)
+def test_bad_files_are_reported_and_nothing_is_saved(
+    service: ArchiveService, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    head = service.runner.head()
+    report = import_file(service, path)
+    assert report.status == "failed" and report.error
+    assert message in report.error
+    assert service.runner.head() == head
+
+
+def test_a_50_mb_file_is_refused_without_reading_it(service: ArchiveService, tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)
+    report = import_file(service, path)
+    assert report.status == "failed" and "limit" in report.error
+
+
+def test_a_file_with_only_a_title_gives_a_clear_answer(service: ArchiveService, tmp_path: Path) -> None:
+    path = tmp_path / "title.txt"
+    path.write_text("Fylkestinget samles i Drammen\n", encoding="utf-8")
+    report = import_file(service, path)
+    # Without a publication date the article cannot be placed in time: a clear per-file error.
+    assert report.status == "failed" and "publication date" in report.error
+    # With a date line it becomes a minimal record.
+    path.write_text("Fylkestinget samles i Drammen\n\nPublisert 3. mars 2017.\n", encoding="utf-8")
+    report = import_file(service, path)
+    assert report.status == "created", report.error
+
+
+def test_jsonl_records_load_atomically(service: ArchiveService, tmp_path: Path) -> None:
+    good = [
+        {"kind": "organisation", "name": "Hole kommune", "organisation_kind": "kommune"},
+        {"kind": "agreement", "key": "A-1", "title": "Avtale", "parties_by_name": ["Hole kommune"], "text": "Tekst", "effective_from": "2020-01-01"},
+    ]
+    path = tmp_path / "records.jsonl"
+    # A bad third line: the whole file is refused, naming the line; nothing is saved.
+    path.write_text("\n".join([*map(json.dumps, good), '{"kind": "agreement", "title": ""}']), encoding="utf-8")
+    head = service.runner.head()
+    report = import_file(service, path)
+    assert (report.status, report.line) == ("failed", 3)
+    assert service.runner.head() == head
+    # Without it, both records load.
+    path.write_text("\n".join(map(json.dumps, good)), encoding="utf-8")
+    assert import_file(service, path).status == "created"
+    assert service.catalog.counts() == {"organisation": 1, "agreement": 1}
+
+
+def test_cli_import_reports_each_file_and_exits_non_zero_on_failure(tmp_path: Path, seed_file: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(seed_file.read_bytes())
+    (tmp_path / "in" / "b.txt").write_bytes(b"\x00\x01\x02binary")
+    run = subprocess.run(
+        [sys.executable, "-m", "archive.cli", "import", str(tmp_path / "in"), "--json", "--data-dir", str(tmp_path / "d")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 1
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [(x["file"].rsplit("/", 1)[-1], x["status"]) for x in lines] == [("a.txt", "created"), ("b.txt", "failed")]
+    assert len(lines[0]["statements"]) == 6 and "Traceback" not in run.stderr
