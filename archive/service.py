@@ -15,6 +15,7 @@ from archive.readmodels.base import Projection
 from archive.readmodels.catalog import Catalog
 from archive.readmodels.db import ReadDatabase, open_read_database
 from archive.readmodels.history import History
+from archive.readmodels.ledger import Ledger
 from archive.readmodels.people import People
 from archive.readmodels.records import RecordProjections
 from archive.readmodels.runner import ProjectionRunner
@@ -32,11 +33,9 @@ class ArchiveService:
         self.catalog = Catalog(self.db)
         self.history = History(self.db)
         self.people = People(self.db)
-        self.records = RecordProjections(self.db, [self.catalog, self.history, self.people])
+        self.ledger = Ledger(self.db)
+        self.records = RecordProjections(self.db, [self.catalog, self.history, self.people, self.ledger])
         self.projections: list[Projection] = [self.records]
-        self.ledger = self._make_ledger()
-        if self.ledger is not None:
-            self.projections.append(self.ledger)
         self.runner = ProjectionRunner(
             "readmodels",
             self.archive.recorder,
@@ -49,13 +48,6 @@ class ArchiveService:
         self.search: Any = None
         if settings.search_enabled if search is None else search:
             self._make_search()
-
-    def _make_ledger(self) -> Projection | None:
-        try:
-            from archive.readmodels.ledger import Ledger
-        except ImportError:
-            return None
-        return Ledger(self.db)
 
     def _make_search(self) -> None:
         try:

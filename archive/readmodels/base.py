@@ -153,9 +153,11 @@ class RecordModel(ABC):
     def create(self, cur: Cursor) -> None:
         """Create the tables if missing."""
 
-    @abstractmethod
     def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:
-        """Write the effects of a batch inside the open transaction."""
+        """Write the effects of a batch of record changes inside the open transaction."""
+
+    def apply_events(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:
+        """Models that need every stored event (not only record changes) override this."""
 
     def position(self) -> int:
         with self.db.read() as cur:

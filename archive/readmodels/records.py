@@ -1,4 +1,4 @@
-"""The record read models (catalog, history, people) fed from one shared replay.
+"""The read models (catalog, history, people, ledger) fed from one shared replay.
 
 Each model keeps its own tracking row, but the group commits one transaction per batch:
 the replay of the domain events (the costly part) is done once, and every model's rows and
@@ -65,8 +65,10 @@ class RecordProjections(Projection):
                         view_json = dumps(record.view())
                         changes.append(Change(logged, record.KIND, loads(view_json), view_json, record.valid_from()))
                 self.states.flush(cur)
+                fresh = [e for e in events if e.position > done]
                 for model in self.models:
                     model.apply(cur, changes)
+                    model.apply_events(cur, fresh)
                 cur.executemany(
                     "UPDATE rm_tracking SET position = ? WHERE name = ? AND position < ?",
                     [(up_to, name, up_to) for name in [STATES, *(m.name for m in self.models)]],
