@@ -1,0 +1,104 @@
+"""`protokoll keygen | checkpoint | proof | verify`: the auditors' tamper evidence."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from archive import audit
+from archive.cli import AsJson, CliError, DataDir, open_service, settings_for
+from archive.service import ArchiveService
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def keygen(data_dir: DataDir = None) -> None:
+        """Create the Ed25519 key that signs checkpoints (kept in a file, never in the database)."""
+        private, public = audit.keygen(settings_for(data_dir))
+        typer.echo(f"private key: {private}\npublic key:  {public}  (give this to auditors)")
+
+    @app.command()
+    def checkpoint(data_dir: DataDir = None) -> None:
+        """Print a signed checkpoint (C2SP tlog-checkpoint) of the ledger and log it."""
+        with open_service(data_dir, search=False) as service:
+            typer.echo(audit.checkpoint(service), nl=False)
+
+    @app.command()
+    def proof(
+        kind: Annotated[str, typer.Argument(help="inclusion or consistency")],
+        leaf: Annotated[Optional[int], typer.Option(help="leaf index (inclusion)")] = None,
+        size: Annotated[Optional[int], typer.Option(help="tree size (inclusion)")] = None,
+        from_size: Annotated[Optional[int], typer.Option("--from", help="older tree size (consistency)")] = None,
+        to_size: Annotated[Optional[int], typer.Option("--to", help="newer tree size (consistency)")] = None,
+        data_dir: DataDir = None,
+    ) -> None:
+        """Print an inclusion or consistency proof as JSON (hashes in base64)."""
+        with open_service(data_dir, search=False) as service:
+            if kind == "inclusion":
+                if leaf is None:
+                    raise CliError("an inclusion proof needs --leaf")
+                result = service.ledger.inclusion_proof(leaf, size if size is not None else service.ledger.head()[0])
+            elif kind == "consistency":
+                if from_size is None:
+                    raise CliError("a consistency proof needs --from")
+                result = service.ledger.consistency_proof(from_size, to_size if to_size is not None else service.ledger.head()[0])
+            else:
+                raise CliError("proof kind must be 'inclusion' or 'consistency'")
+        typer.echo(json.dumps(_b64(result), indent=2))
+
+    @app.command()
+    def verify(
+        checkpoint: Annotated[Optional[list[Path]], typer.Option("--checkpoint", help="checkpoint file(s) kept earlier")] = None,
+        public_key: Annotated[Optional[Path], typer.Option("--public-key", help="the archive's public key")] = None,
+        source: Annotated[Optional[str], typer.Option("--from", help="a data directory or an event export (.jsonl)")] = None,
+        data_dir: DataDir = None,
+        as_json: AsJson = False,
+    ) -> None:
+        """Recompute every leaf and root; compare with the ledger and the checkpoints."""
+        texts = audit.read_checkpoint_files(checkpoint or [])
+        if source and Path(source).is_file():
+            report = _verify_export(Path(source), texts, public_key)
+        else:
+            target = Path(source) if source else data_dir
+            settings = settings_for(target)
+            if not settings.is_postgres and not settings.events_path.exists():
+                raise CliError(f"no archive at {settings.data_dir}")
+            with ArchiveService(settings, search=False) as service:
+                report = audit.verify_archive(service, texts, public_key)
+        if as_json:
+            typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            for problem in report.problems:
+                typer.echo(f"FAIL {problem}", err=True)
+            if report.first_bad:
+                typer.echo(f"first bad leaf: {json.dumps(report.first_bad, ensure_ascii=False)}", err=True)
+            if report.ok:
+                typer.echo(f"ok: {report.size} events, root {report.root}, {report.checkpoints_verified} checkpoint(s) verified")
+        if not report.ok:
+            raise typer.Exit(1)
+
+
+def _verify_export(path: Path, texts: list[str], public_key: Path | None) -> audit.AuditReport:
+    from archive.ledger.verifier import read_export, verify_export
+
+    try:
+        with path.open(encoding="utf-8") as lines:
+            export = read_export(lines)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot read export {path}: {exc}") from None
+    report = verify_export(export, checkpoints=texts, public_key=public_key)
+    return audit.AuditReport(report.ok, report.problems, report.size, report.root, report.first_bad, report.checkpoints_verified)
+
+
+def _b64(value: object) -> object:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, list):
+        return [_b64(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _b64(v) for k, v in value.items()}
+    return value
