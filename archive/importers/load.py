@@ -153,7 +153,7 @@ def _import_news(
                 party=st.party,
                 organisation_id=speaker.organisation_id if speaker else None,
                 organisation_name=st.organisation,
-                context={"news_key": key, "paragraph": st.paragraph_index, "order": index},
+                context={"news_id": _news_id(key), "paragraph": st.paragraph_index, "order": index},
                 attribution={"method": st.method, "confidence": st.confidence, "flagged": st.flagged},
                 recorded_by=recorded_by,
                 source=source,

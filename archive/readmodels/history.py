@@ -172,6 +172,35 @@ class History(RecordModel):
                     out.append(_row(row))
         return out
 
+    def changes(self, record_id: str) -> list[dict[str, Any]]:
+        """Field-by-field changes after registration (Noark 5's endringslogg), from the versions."""
+        rows = self.versions(record_id)
+        out: list[dict[str, Any]] = []
+        for index, row in enumerate(rows[1:], start=1):
+            before = _predecessor(rows[:index], row)
+            if before is None:
+                continue
+            for name in sorted(set(row["content"]) | set(before["content"])):
+                if name in UNCOMPARED:
+                    continue
+                old, new = before["content"].get(name), row["content"].get(name)
+                if old != new:
+                    out.append(
+                        {
+                            "version": row["version"],
+                            "field": name,
+                            "old": old,
+                            "new": new,
+                            "changed_by": row["recorded_by"],
+                            "changed_at": row["recorded_at"],
+                            "reason": row["reason"],
+                            "event_type": row["event_type"],
+                            "kind": CHANGE_KINDS.get(row["event_type"], "change"),
+                            "corrects_version": before["version"] if row["event_type"] == "Corrected" else None,
+                        }
+                    )
+        return out
+
     def as_of(
         self,
         record_id: str,
@@ -201,6 +230,29 @@ class History(RecordModel):
             ]
             rows.sort(key=lambda r: (r["valid_from"] or "", r["version"]))
         return _row(rows[-1]) if rows else None
+
+
+UNCOMPARED = frozenset({"version", "revisions", "id", "kind", "revision", "key"})
+CHANGE_KINDS = {
+    "Corrected": "correction",
+    "Revised": "revision",
+    "Updated": "revision",
+    "Terminated": "termination",
+    "Restricted": "restriction",
+    "Released": "release",
+    "Withdrawn": "withdrawal",
+    "Unpublished": "unpublishing",
+    "Cancelled": "cancellation",
+}
+
+
+def _predecessor(earlier: list[dict[str, Any]], row: dict[str, Any]) -> dict[str, Any] | None:
+    """What a version changed: a correction, the version of the same revision it replaced."""
+    if row["event_type"] == "Corrected" and row["revision"] is not None:
+        same = [r for r in earlier if r["revision"] == row["revision"] and r["event_type"] != "Terminated"]
+        if same:
+            return same[-1]
+    return earlier[-1] if earlier else None
 
 
 def _instant(value: datetime | str) -> str:

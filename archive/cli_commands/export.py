@@ -1,0 +1,157 @@
+"""`protokoll export noark5|events|csv` and `protokoll restore`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from archive import audit
+from archive.cli import CliError, DataDir, open_service, settings_for
+
+export_app = typer.Typer(no_args_is_help=True, help="Export the archive: Noark 5, events, CSV.")
+
+CSV_FIELDS = {
+    "catalog": ["reference", "kind", "title", "status", "date", "version", "created_at", "updated_at", "id"],
+    "statements": ["reference", "said_at", "speaker_name", "party", "speaker_role", "organisation_name", "text", "id"],
+    "people": ["reference", "name", "party", "roles", "person_id"],
+}
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{name} must be a date (YYYY-MM-DD), not {value!r}") from None
+
+
+def _schemas(explicit: Path | None) -> Path:
+    candidates = [explicit] if explicit else [
+        Path(os.environ["PROTOKOLL_SHARED_DIR"]) / "schemas" if "PROTOKOLL_SHARED_DIR" in os.environ else None,
+        Path("../shared/schemas"),
+        Path(__file__).resolve().parents[3] / "shared" / "schemas",
+    ]
+    for candidate in candidates:
+        if candidate and (candidate / "noark5-v5.0" / "arkivstruktur.xsd").exists():
+            return candidate
+    raise CliError("Arkivverket's schemas not found: pass --schemas DIR (holding noark5-v5.0/ and addml-v8.3/)")
+
+
+@export_app.command("noark5")
+def noark5(
+    out_dir: Annotated[Path, typer.Argument(help="new, empty directory for the package")],
+    from_date: Annotated[Optional[str], typer.Option("--from", help="first day (record date)")] = None,
+    to_date: Annotated[Optional[str], typer.Option("--to", help="last day (record date)")] = None,
+    schemas: Annotated[Optional[Path], typer.Option(help="folder with noark5-v5.0/ and addml-v8.3/")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write a Noark 5 arkivuttrekk (arkivstruktur, endringslogg, ADDML, documents, schemas)."""
+    from archive.export.from_archive import build_archive
+    from archive.export.noark5 import validate_package, write_package
+
+    schema_dir = _schemas(schemas)
+    start, end = _day(from_date, "--from"), _day(to_date, "--to")
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise CliError(f"{out_dir} is not empty")
+    with open_service(data_dir, search=False) as service:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("exporting", total=None)
+            report = write_package(
+                build_archive(service, period_from=start, period_to=end),
+                out_dir,
+                schema_dir,
+                progress=lambda n: progress.update(task, completed=n),
+            )
+    errors = validate_package(out_dir, schema_dir / "noark5-v5.0", schema_dir / "addml-v8.3")
+    for error in errors:
+        typer.echo(f"invalid: {error}", err=True)
+    typer.echo(f"{out_dir}: {len(report.files)} files, counts {json.dumps(report.counts, ensure_ascii=False)}")
+    if errors:
+        raise typer.Exit(1)
+
+
+@export_app.command("events")
+def events(
+    out_file: Annotated[Path, typer.Argument(help="JSON Lines file ('-' for stdout)")],
+    data_dir: DataDir = None,
+) -> None:
+    """Every stored event in log order, byte for byte, with the ledger root at the end."""
+    with open_service(data_dir, search=False) as service:
+        if str(out_file) == "-":
+            size, root = audit.export_events(service, sys.stdout)
+        else:
+            with out_file.open("w", encoding="utf-8") as out:
+                size, root = audit.export_events(service, out)
+    import base64
+
+    typer.echo(f"exported {size} events, ledger root {base64.b64encode(root).decode()}", err=True)
+
+
+@export_app.command("csv")
+def csv(
+    what: Annotated[str, typer.Argument(help="catalog, statements or people")],
+    out_file: Annotated[Path, typer.Argument(help="CSV file ('-' for stdout)")],
+    include_restricted: Annotated[bool, typer.Option(help="include screened records (auditors only)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Spreadsheet-safe CSV (cells starting with = + - @ or control characters are neutralised)."""
+    from archive.export.safe_csv import write_csv
+    from archive.readmodels.catalog import CatalogFilter
+
+    if what not in CSV_FIELDS:
+        raise CliError(f"what must be one of {', '.join(CSV_FIELDS)}")
+    with open_service(data_dir, search=False) as service:
+
+        def rows():  # type: ignore[no-untyped-def]
+            if what == "people":
+                for person in service.people.list_people(limit=1_000_000):
+                    if include_restricted or not person["restricted"]:
+                        yield person
+                return
+            kind = "statement" if what == "statements" else None
+            page = 1
+            while True:
+                found, total = service.catalog.list(CatalogFilter(kind=kind, include_restricted=include_restricted, page=page, page_size=200))
+                for row in found:
+                    yield {**row, **row["state"]} if what == "statements" else row
+                if page * 200 >= total:
+                    return
+                page += 1
+
+        out = sys.stdout if str(out_file) == "-" else out_file.open("w", encoding="utf-8", newline="")
+        try:
+            count = write_csv(rows(), CSV_FIELDS[what], out)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    typer.echo(f"{count} rows", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")
+
+    @app.command()
+    def restore(
+        in_file: Annotated[Path, typer.Argument(help="an event export (JSON Lines)")],
+        data_dir: DataDir = None,
+    ) -> None:
+        """Restore an event export into an EMPTY archive (data dir or PROTOKOLL_DATABASE_URL)."""
+        settings = settings_for(data_dir)
+        try:
+            with in_file.open(encoding="utf-8") as lines:
+                result = audit.restore(settings, lines)
+        except OSError as exc:
+            raise CliError(f"cannot read {in_file}: {exc.strerror}") from None
+        typer.echo(json.dumps(result, indent=2))
+        if not (result["same_root"] and result["same_ids"]):
+            typer.echo("warning: the restored ledger root differs from the export's", err=True)
+            raise typer.Exit(1)

@@ -1,0 +1,198 @@
+"""Feed the Noark 5 writer from the archive's read models, streaming record by record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timezone
+from typing import Any
+
+from archive.export.model import (
+    ExportAgendaItem,
+    ExportAgreement,
+    ExportArchive,
+    ExportChange,
+    ExportMeeting,
+    ExportNews,
+    ExportParticipant,
+    ExportRecordVersion,
+    ExportStatement,
+)
+from archive.readmodels.catalog import CatalogFilter
+from archive.service import ArchiveService
+
+STATUS = {"in_force": "Gjeldende", "terminated": "Avsluttet"}
+PAGE = 200
+
+
+def build_archive(
+    service: ArchiveService, *, period_from: date | None = None, period_to: date | None = None, creator: str = "Protokoll"
+) -> ExportArchive:
+    return ExportArchive(
+        name="Protokoll – arkiv over offentlige dokumenter",
+        creator=creator,
+        system_name="Protokoll 0.1",
+        agreements=(_agreement(service, r) for r in _records(service, "agreement", period_from, period_to)),
+        meetings=(_meeting(service, r) for r in _records(service, "meeting", period_from, period_to)),
+        news=(_news(service, r) for r in _records(service, "news", period_from, period_to)),
+        statements=(_statement(r) for r in _records(service, "statement", period_from, period_to)),
+        changes=_changes(service, period_from, period_to),
+        exported_at=datetime.now(timezone.utc),
+        period_from=period_from,
+        period_to=period_to,
+    )
+
+
+def _records(service: ArchiveService, kind: str, start: date | None, end: date | None) -> Iterator[dict[str, Any]]:
+    page = 1
+    while True:
+        rows, total = service.catalog.list(CatalogFilter(kind=kind, include_restricted=True, page=page, page_size=PAGE))
+        for row in sorted(rows, key=lambda r: r["reference"]):
+            day = row["date"]
+            if (start and day and day < start.isoformat()) or (end and day and day > end.isoformat()):
+                continue
+            yield row
+        if page * PAGE >= total:
+            return
+        page += 1
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text[:10]) if text else None
+
+
+def _versions(service: ArchiveService, record_id: str, body: Any) -> list[ExportRecordVersion]:
+    return [
+        ExportRecordVersion(
+            version=v["version"],
+            title=v["content"].get("title") or "",
+            text=body(v["content"]),
+            recorded_at=_instant(v["recorded_at"]),
+            recorded_by=v["recorded_by"] or "ukjent",
+            event_type=v["event_type"],
+            reason=v["reason"],
+            valid_from=_day(v["valid_from"]),
+            valid_to=_day(v["valid_to"]),
+        )
+        for v in service.history.versions(record_id)
+    ]
+
+
+def _screening(state: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "restricted": bool(state.get("restricted")),
+        "restriction_basis": state.get("restriction_basis"),
+        "public_title": state.get("public_title"),
+    }
+
+
+def _agreement(service: ArchiveService, row: dict[str, Any]) -> ExportAgreement:
+    state = row["state"]
+    names = []
+    for party in state["parties"]:
+        org = service.people.organisation(party)
+        names.append(org["name"] if org else party)
+    return ExportAgreement(
+        id=row["id"],
+        reference=row["reference"],
+        title=state["title"],
+        parties=names,
+        status=STATUS.get(state["status"], state["status"]),
+        created_at=_instant(row["created_at"]),
+        created_by=row["created_by"] or "ukjent",
+        versions=_versions(service, row["id"], lambda c: c.get("text") or ""),
+        **_screening(state),
+    )
+
+
+def _meeting(service: ArchiveService, row: dict[str, Any]) -> ExportMeeting:
+    state = row["state"]
+    start = state["start"]
+    return ExportMeeting(
+        id=row["id"],
+        reference=row["reference"],
+        title=state["title"],
+        organiser=state.get("organiser_name") or "Ukjent utvalg",
+        place=state.get("place"),
+        start=_instant(start) if len(start) > 10 else datetime.fromisoformat(start).replace(tzinfo=timezone.utc),
+        end=_instant(state["end"]) if state.get("end") else None,
+        participants=[ExportParticipant(p["name"], p.get("role") or "medlem", bool(p["present"])) for p in state["participants"]],
+        agenda_items=[ExportAgendaItem(i["number"], i["title"], i.get("decision")) for i in state["agenda"]],
+        minutes_text=state.get("minutes"),
+        created_at=_instant(row["created_at"]),
+        created_by=row["created_by"] or "ukjent",
+        **_screening(state),
+    )
+
+
+def _news_text(content: dict[str, Any]) -> str:
+    parts = [content.get("title") or "", content.get("lede") or "", *content.get("paragraphs", [])]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _news(service: ArchiveService, row: dict[str, Any]) -> ExportNews:
+    state = row["state"]
+    return ExportNews(
+        id=row["id"],
+        reference=row["reference"],
+        title=state["title"],
+        lede=state.get("lede"),
+        body=_news_text(state),
+        published_at=date.fromisoformat(state["published_at"]),
+        updated_at=datetime.fromisoformat(state["updated_at"]).replace(tzinfo=timezone.utc) if state.get("updated_at") else None,
+        created_at=_instant(row["created_at"]),
+        created_by=row["created_by"] or "ukjent",
+        versions=_versions(service, row["id"], _news_text),
+        **_screening(state),
+    )
+
+
+def _statement(row: dict[str, Any]) -> ExportStatement:
+    state = row["state"]
+    context = state.get("context") or {}
+    return ExportStatement(
+        id=row["id"],
+        reference=row["reference"],
+        text=state["text"],
+        speaker_name=state.get("speaker_name") or "ukjent",
+        speaker_role=state.get("speaker_role"),
+        party=state.get("party"),
+        organisation=state.get("organisation_name"),
+        said_at=date.fromisoformat(state["said_at"]),
+        news_id=context.get("news_id"),
+        meeting_id=context.get("meeting_id"),
+        created_at=_instant(row["created_at"]),
+        created_by=row["created_by"] or "ukjent",
+        **_screening(state),
+    )
+
+
+def _changes(service: ArchiveService, start: date | None, end: date | None) -> Iterator[ExportChange]:
+    for kind in ("agreement", "meeting", "news", "statement"):
+        for row in _records(service, kind, start, end):
+            for change in service.history.changes(row["id"]):
+                yield ExportChange(
+                    record_id=row["id"],
+                    record_reference=row["reference"],
+                    field=change["field"],
+                    old_value=_text(change["old"]),
+                    new_value=_text(change["new"]),
+                    changed_by=change["changed_by"] or "ukjent",
+                    changed_at=_instant(change["changed_at"]),
+                    kind=change["kind"],
+                    reason=change["reason"],
+                    version=change["corrects_version"],
+                )
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    import json
+
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
