@@ -1,0 +1,99 @@
+"""Archival exports, narrated: a Noark 5 package that validates, its change log, and backups."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from archive import audit
+from archive.config import Settings
+from archive.export.from_archive import build_archive
+from archive.export.noark5 import validate_package, write_package
+from archive.importers.load import import_file
+from archive.service import ArchiveService
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ME = "arkivar@test"
+
+
+@pytest.fixture
+def full_archive(tmp_path: Path, shared_dir: Path) -> Iterator[ArchiveService]:
+    """The seed article, an agreement with two revisions and a correction, a screened record,
+    and a meeting imported from minutes."""
+    service = ArchiveService(Settings(data_dir=tmp_path / "data"), search=False)
+    app = service.archive
+    assert import_file(service, sorted((shared_dir / "seed").glob("*.txt"))[0]).status == "created"
+    assert import_file(service, FIXTURES / "minutes" / "formannskapet-bokmal.txt").status == "created"
+    county = app.register_organisation(name="Buskerud fylkeskommune", organisation_kind="fylkeskommune", recorded_by=ME)
+    ag = app.register_agreement(title="Partnerskapsavtale", parties=[county.id], text="Første tekst.", effective_from="2016-01-01", recorded_by=ME, key="PA-2016")
+    app.revise_agreement(ag.id, expected_version=1, effective_from="2016-09-01", reason="Ny periode", text="Andre tekst.", recorded_by=ME)
+    app.revise_agreement(ag.id, expected_version=2, effective_from="2017-01-01", reason="Årlig revisjon", text="Tredje tkest.", recorded_by=ME)
+    app.correct_agreement(ag.id, expected_version=3, corrects_version=3, changes={"text": "Tredje tekst."}, reason="Skrivefeil", recorded_by=ME)
+    secret = app.register_agreement(title="Tomtekjøp i Hole", parties=[county.id], text="Pris og vilkår.", effective_from="2018-01-01", recorded_by=ME)
+    service.done(app.restrict(secret.id, expected_version=1, legal_basis="Offl. § 23 første ledd", public_title="Avtale om tomtekjøp (skjermet)", recorded_by=ME))
+    service.catch_up()
+    yield service
+    service.close()
+
+
+def test_the_noark5_package_validates_and_its_counts_and_checksums_match(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+    schemas = shared_dir / "schemas"
+    out = tmp_path / "uttrekk"
+    # Export the archive as an arkivuttrekk.
+    report = write_package(build_archive(full_archive), out, schemas)
+    # Every XML file validates against Arkivverket's unmodified schemas; checksums and counts match.
+    assert validate_package(out, schemas / "noark5-v5.0", schemas / "addml-v8.3") == []
+    assert report.counts["statements"] == 6 and report.counts["meetings"] == 2 and report.counts["agreements"] == 2
+    for name in ("arkivstruktur.xsd", "endringslogg.xsd", "metadatakatalog.xsd"):
+        assert (out / name).read_bytes() == (schemas / "noark5-v5.0" / name).read_bytes()
+    for entry in report.files:
+        data = (out / entry.path).read_bytes()
+        assert (hashlib.sha256(data).hexdigest(), len(data)) == (entry.sha256, entry.size)
+    # The screened agreement carries skjerming with its basis and only its public title.
+    text = (out / "arkivstruktur.xml").read_text(encoding="utf-8")
+    assert "Offl. § 23 første ledd" in text and "Avtale om tomtekjøp (skjermet)" in text
+
+
+def test_the_change_log_holds_revisions_and_the_correction(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+    out = tmp_path / "uttrekk"
+    write_package(build_archive(full_archive), out, shared_dir / "schemas")
+    ns = {"e": "http://www.arkivverket.no/standarder/noark5/endringslogg"}
+    entries = etree.parse(str(out / "endringslogg.xml")).findall(".//e:endring", ns)
+    values = [(e.findtext("e:tidligereVerdi", namespaces=ns), e.findtext("e:nyVerdi", namespaces=ns)) for e in entries]
+    # The revisions changed the text, and so did the correction of the typo.
+    assert ("Første tekst.", "Andre tekst.") in values
+    assert ("Andre tekst.", "Tredje tkest.") in values
+    assert ("Tredje tkest.", "Tredje tekst.") in values
+    # Revisions point at the case folder, the correction at the corrected version's own unit.
+    refs = {e.findtext("e:nyVerdi", namespaces=ns): e.findtext("e:referanseArkivenhet", namespaces=ns) for e in entries}
+    assert refs["Tredje tekst."] != refs["Andre tekst."]
+    # Each change is dated with its record time and names who made it.
+    for entry in entries:
+        assert entry.findtext("e:endretDato", namespaces=ns) and entry.findtext("e:endretAv", namespaces=ns)
+
+
+def test_exporting_twice_gives_identical_files_apart_from_the_timestamp(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+    from datetime import date
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_package(build_archive(full_archive, period_from=date(2000, 1, 1), period_to=date(2030, 12, 31)), first, shared_dir / "schemas")
+    write_package(build_archive(full_archive, period_from=date(2000, 1, 1), period_to=date(2030, 12, 31)), second, shared_dir / "schemas")
+    for path in sorted(p for p in first.rglob("*") if p.is_file()):
+        if path.name != "arkivuttrekk.xml":
+            assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path.name
+
+
+def test_backup_from_sqlite_restores_into_postgresql(full_archive: ArchiveService, tmp_path: Path, pg_cluster: object) -> None:
+    export = tmp_path / "events.jsonl"
+    with export.open("w", encoding="utf-8") as out:
+        size, root = audit.export_events(full_archive, out)
+    digests = full_archive.digests()
+    target = Settings(data_dir=tmp_path / "pg", database_url=pg_cluster.create_database())  # type: ignore[attr-defined]
+    with export.open(encoding="utf-8") as lines:
+        result = audit.restore(target, lines)
+    assert result["same_root"] and result["same_ids"] and result["ledger_size"] == size
+    assert {k: v for k, v in result["digests"].items() if k != "search"} == {k: v for k, v in digests.items() if k != "search"}
