@@ -63,7 +63,7 @@ class ArchiveService:
             batch_size=max(self.settings.projection_batch_size, 1000),
             upstream=self.runner,
         )
-        self.archive.on_saved(self.search_runner.wake)
+        self.runner.on_advance(self.search_runner.wake)
 
     @property
     def runners(self) -> list[ProjectionRunner]:

@@ -55,6 +55,11 @@ class ProjectionRunner:
         self._listener: threading.Thread | None = None
         self._subscription: Any = None
         self.error: BaseException | None = None
+        self._advanced: list[Callable[[int], None]] = []
+
+    def on_advance(self, listener: Callable[[int], None]) -> None:
+        """Call listener with the new position after every batch (downstream runners wake)."""
+        self._advanced.append(listener)
 
     # Positions ---------------------------------------------------------------------------
 
@@ -112,6 +117,8 @@ class ProjectionRunner:
                 with self._changed:
                     self._positions[projection.name] = up_to
                     self._changed.notify_all()
+            for listener in self._advanced:
+                listener(up_to)
             return len(batch)
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:

@@ -1,0 +1,76 @@
+"""`protokoll search`: the journalists' search from the command line."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Annotated, Optional
+
+import typer
+
+from archive.cli import AsJson, CliError, DataDir, open_service
+
+
+def _instant(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise CliError(f"not an ISO datetime: {value!r}") from None
+    if moment.tzinfo is not None:
+        from datetime import timezone
+
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"not an ISO date: {value!r}") from None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def search(
+        query: Annotated[str, typer.Argument(help='e.g. lyttepost, "tett dialog", speaker:Hansen, avtale*')],
+        kind: Annotated[Optional[list[str]], typer.Option(help="agreement, meeting, statement, news, person, organisation")] = None,
+        speaker: Annotated[Optional[str], typer.Option(help="person id or name")] = None,
+        party: Annotated[Optional[str], typer.Option()] = None,
+        organisation: Annotated[Optional[str], typer.Option()] = None,
+        known_at: Annotated[Optional[str], typer.Option("--known-at", help="what the archive would have found then")] = None,
+        valid_at: Annotated[Optional[str], typer.Option("--valid-at", help="agreements in force on this date")] = None,
+        sort: Annotated[str, typer.Option(help="relevance, date or -date")] = "relevance",
+        page: Annotated[int, typer.Option(min=1)] = 1,
+        data_dir: DataDir = None,
+        as_json: AsJson = False,
+    ) -> None:
+        """Search statements and records (the public view: screened records are never shown)."""
+        from search.query import SearchParams
+
+        if sort not in ("relevance", "date", "-date"):
+            raise CliError("sort must be relevance, date or -date")
+        params = SearchParams(
+            q=query, kind=kind or None, speaker=speaker, party=party, organisation=organisation,
+            known_at=_instant(known_at), valid_at=_date(valid_at), sort=sort, page=page,  # type: ignore[arg-type]
+        )
+        with open_service(data_dir) as service:
+            if service.search is None:
+                raise CliError("search is not enabled")
+            result = service.search.query(params)
+        if as_json:
+            typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2, default=str))
+            return
+        typer.echo(f"{result.total} treff for {result.parsed_query}")
+        if result.error:
+            typer.echo(f"merk: {result.error}", err=True)
+        for hit in result.hits:
+            who = f" — {hit.speaker}" + (f" ({hit.party})" if hit.party else "") if hit.speaker else ""
+            snippet = html.unescape(hit.snippet.replace("<mark>", "[").replace("</mark>", "]"))
+            typer.echo(f"{hit.reference}  {hit.kind}{who}\n    {snippet}")

@@ -1,0 +1,187 @@
+"""The search index as one more projection of the event log.
+
+For every event it re-derives the search documents of the record it touched from the
+`history` read model (one document per version, with its record-time and valid-time
+intervals), and writes them together with its tracking position in ONE Whoosh commit, so a
+crash between the two is impossible and replays are harmless (ids are unique).
+
+The index is a cache: when it fails to open or its schema version differs, it is built
+again from the log into a fresh directory and swapped in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import Index
+
+from archive.readmodels.base import LoggedEvent, Projection
+from archive.readmodels.catalog import Catalog
+from archive.readmodels.history import History
+from archive.readmodels.replay import is_record_topic
+from search.index import SchemaMismatchError, create_index, open_index, read_meta, write_batch
+from search.query import SearchParams, SearchResult, search
+from search.schema import SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+HIDDEN_STATUSES = frozenset({"withdrawn", "unpublished", "cancelled"})
+
+
+def _utc(text: str | None) -> datetime | None:
+    """History's fixed-width UTC text → the naive UTC datetimes the index stores."""
+    if not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _day(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text[:10]) if text else None
+
+
+def body_of(kind: str, content: dict[str, Any]) -> str:
+    """The searchable text of a version, by kind."""
+    if kind in ("agreement", "statement"):
+        return str(content.get("text") or "")
+    if kind == "news":
+        parts = [content.get("kicker"), content.get("lede"), *content.get("paragraphs", []), *content.get("subheadings", [])]
+        parts += [d.get("text") for d in content.get("cited_documents", []) if isinstance(d, dict)]
+        return "\n\n".join(p for p in parts if p)
+    if kind == "meeting":
+        parts = [content.get("organiser_name"), content.get("place")]
+        for item in content.get("agenda", []):
+            parts += [f"{item['number']} {item['title']}", item.get("proposal"), item.get("decision")]
+        parts.append(content.get("minutes"))
+        return "\n\n".join(p for p in parts if p)
+    if kind == "person":
+        roles = [f"{r['role']} {r.get('organisation_name') or ''}".strip() for r in content.get("roles", [])]
+        return "\n".join([*content.get("names", []), *roles])
+    return str(content.get("name") or content.get("title") or "")
+
+
+def documents_for(record: dict[str, Any], versions: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every version's document, and the ids of versions that must not be found at all."""
+    docs, hidden = [], []
+    restricted = bool(record["restricted"])
+    for position, row in enumerate(versions):
+        content, kind = row["content"], row["kind"]
+        doc_id = f"{row['record_id']}:{row['version']}"
+        if content.get("status") in HIDDEN_STATUSES:
+            hidden.append(doc_id)  # the withdrawal itself is not a text to find
+            continue
+        following = versions[position + 1] if position + 1 < len(versions) else None
+        doc: dict[str, Any] = {
+            "id": doc_id,
+            "record_id": row["record_id"],
+            "version": row["version"],
+            "kind": kind,
+            "reference": content.get("reference"),
+            "title": content.get("title") or "",
+            "body": body_of(kind, content),
+            "recorded_at": _utc(row["recorded_at"]),
+            "superseded_at": _utc(following["recorded_at"]) if following else None,
+            "date": _day(record.get("date") or row["valid_from"]),
+            "restricted": restricted,
+            "language": content.get("language"),
+        }
+        if kind == "agreement":
+            doc["valid_from"] = _day(row["valid_from"])
+            doc["valid_to"] = _day(row["valid_to"])
+            doc["retracted_at"] = _utc(row["superseded_at"])
+        if kind == "statement":
+            doc["speaker"] = content.get("speaker_name")
+            doc["speaker_id"] = content.get("speaker_id")
+            doc["party"] = content.get("party")
+            doc["role"] = content.get("speaker_role")
+            doc["organisation"] = [content["organisation_name"]] if content.get("organisation_name") else None
+            doc["organisation_ids"] = [content["organisation_id"]] if content.get("organisation_id") else None
+        elif kind in ("news", "meeting"):
+            name = content.get("organisation_name") or content.get("organiser_name")
+            doc["organisation"] = [name] if name else None
+        if kind == "person":
+            doc["party"] = content.get("party")
+        docs.append(doc)
+    return docs, hidden
+
+
+class SearchProjection(Projection):
+    """Keeps the Whoosh index in step with the log (reads the record's versions from history)."""
+
+    name = "search"
+
+    def __init__(self, index_dir: Path, history: History, catalog: Catalog) -> None:
+        self.index_dir = index_dir
+        self.history = history
+        self.catalog = catalog
+        self._lock = threading.Lock()
+        self.ix: Index = self._open()
+
+    def _open(self) -> Index:
+        try:
+            return open_index(self.index_dir)
+        except SchemaMismatchError as exc:
+            log.warning("search index schema changed (%s): rebuilding from the log", exc)
+        except Exception as exc:  # noqa: BLE001 - any unreadable index is rebuilt, it is a cache
+            log.warning("search index at %s cannot be opened (%s): rebuilding from the log", self.index_dir, exc)
+        return self._fresh()
+
+    def _fresh(self) -> Index:
+        """A new empty index in a fresh directory, swapped in for the old one."""
+        fresh = self.index_dir.with_name(self.index_dir.name + ".new")
+        shutil.rmtree(fresh, ignore_errors=True)
+        ix = create_index(fresh)
+        ix.close()
+        old = self.index_dir.with_name(self.index_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.index_dir.exists():
+            self.index_dir.rename(old)
+        fresh.rename(self.index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        return open_index(self.index_dir)
+
+    def position(self) -> int:
+        return int(read_meta(self.ix).get("position", 0))
+
+    def process(self, events: Sequence[LoggedEvent], up_to: int) -> None:
+        touched = list(dict.fromkeys(e.originator_id for e in events if is_record_topic(e.topic)))
+        records = self.catalog.by_ids(touched)
+        docs: list[dict[str, Any]] = []
+        deletes: list[str] = []
+        for record_id in touched:
+            record = records.get(record_id)
+            if record is None:
+                continue
+            made, hidden = documents_for(record, self.history.versions(record_id))
+            docs += made
+            deletes += hidden
+        with self._lock:
+            write_batch(self.ix, docs, deletes, {"position": str(up_to), "schema": str(SCHEMA_VERSION)})
+
+    def reset(self) -> None:
+        with self._lock:
+            self.ix.close()
+            self.ix = self._fresh()
+
+    def digest(self) -> str:
+        """Hash of every stored document (without Whoosh's internal numbering)."""
+        sha = hashlib.sha256()
+        with self.ix.searcher() as searcher:
+            docs = sorted((dict(fields) for fields in searcher.all_stored_fields()), key=lambda d: str(d.get("id")))
+        for doc in docs:
+            if doc.get("id") == "__meta__":
+                continue
+            sha.update(repr(sorted(doc.items())).encode())
+        return sha.hexdigest()
+
+    def query(self, params: SearchParams) -> SearchResult:
+        return search(self.ix, params)
+
+    def close(self) -> None:
+        self.ix.close()
