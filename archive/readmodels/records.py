@@ -53,7 +53,9 @@ class RecordProjections(Projection):
     def process(self, events: Sequence[LoggedEvent], up_to: int) -> None:
         try:
             with self.db.transaction() as cur:
-                row = cur.execute("SELECT position FROM rm_tracking WHERE name = ?", (STATES,)).fetchone()
+                # FOR UPDATE: API nodes sharing one PostgreSQL database take turns per batch.
+                lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
+                row = cur.execute(f"SELECT position FROM rm_tracking WHERE name = ?{lock}", (STATES,)).fetchone()
                 done = int(row["position"]) if row else 0
                 changes = []
                 for logged in events:

@@ -359,3 +359,26 @@ class TestProjections:
             assert service.people.person(result.id)["name"] == "Anne Nilsen"
         finally:
             service.stop()
+
+
+@pytest.mark.postgres
+def test_two_nodes_on_one_postgresql_database_follow_each_other(pg_cluster: Any, tmp_path: Any) -> None:
+    # Two API nodes share one PostgreSQL event store; each runs its projections in the background.
+    url = pg_cluster.create_database()
+    first = ArchiveService(Settings(data_dir=tmp_path / "a", database_url=url), search=False)
+    second = ArchiveService(Settings(data_dir=tmp_path / "b", database_url=url), search=False)
+    first.start()
+    second.start()
+    try:
+        # A write on the first node is seen by the second, woken by the database's notification.
+        result = first.archive.register_person(name="Node Én", recorded_by=ME)
+        second.wait(result.position, timeout=10)
+        assert second.people.person(result.id)["name"] == "Node Én"
+        # And the other way round, for a change to the same record.
+        changed = second.archive.rename_person(result.id, expected_version=1, name="Node To", reason="r", recorded_by=ME)
+        first.wait(changed.position, timeout=10)
+        assert first.people.person(result.id)["name"] == "Node To"
+        assert first.digests() == second.digests()
+    finally:
+        first.close()
+        second.close()
