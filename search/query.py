@@ -1,0 +1,826 @@
+"""The user query layer: a small parser for the user syntax, filters for
+visibility and time travel, facets, highlights and pagination.
+
+User syntax: words, "phrases", AND / OR / NOT, -word, (groups),
+field:value for speaker, party, role, organisation, kind; word* (prefix, at
+least 3 characters) and word~ / word~2 (fuzzy, distance at most 2). Words
+are analysed like the index (search.analysis), so "ordfører" finds
+"ordførerne". Adjacent clauses are ANDed.
+
+Raw input never reaches Whoosh's QueryParser (which recurses and expands
+wildcards without bound). Our parser is bounded: input is truncated, control
+characters are dropped, nesting deeper than MAX_DEPTH is flattened, at most
+MAX_CLAUSES words are used, and prefix/fuzzy terms expand to at most
+MAX_EXPANSIONS index terms (scanning at most MAX_FUZZY_SCAN terms). Refused
+constructs (leading or inner wildcards, short prefixes, a lone *) are dropped
+and reported in SearchResult.error; limits that were applied are listed in
+SearchResult.notes.
+
+Visibility (see search.schema for the fields the indexer fills):
+  default         current == True
+  known_at=T      recorded_at <= T < superseded_at   (what the archive showed at T)
+  valid_at=D      agreements with valid_from <= D < valid_to that are not
+                  retracted (retracted_at > now, or > T when known_at is also
+                  given); other kinds use the default/known_at rule.
+  restricted      excluded inside the query unless include_restricted, so
+                  hits, totals, snippets and facets never see them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+
+from whoosh import highlight
+from whoosh.index import Index
+from whoosh.query import (
+    And,
+    ConstantScoreQuery,
+    DateRange,
+    Every,
+    NullQuery,
+    Or,
+    Phrase,
+    Query,
+    Term,
+)
+from whoosh.query import Not as WNot
+from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet
+from whoosh.support.levenshtein import distance
+
+from search.analysis import DEFAULT_LANGS, norwegian_analyzer, normalise_word
+from search.schema import FAR_FUTURE, KINDS, ORG_SEPARATOR
+
+__all__ = [
+    "SearchParams",
+    "SearchHit",
+    "SearchResult",
+    "ParsedQuery",
+    "parse_user_query",
+    "search",
+    "MAX_QUERY_CHARS",
+    "MAX_CLAUSES",
+    "MAX_DEPTH",
+    "MAX_EXPANSIONS",
+    "MAX_PAGE_SIZE",
+    "MAX_RESULT_WINDOW",
+]
+
+MAX_QUERY_CHARS = 1000
+MAX_CLAUSES = 32
+MAX_DEPTH = 8
+MAX_PHRASE_WORDS = 12
+MAX_EXPANSIONS = 50
+MAX_TOTAL_EXPANSIONS = 200
+MAX_FUZZY_SCAN = 20_000
+MAX_FUZZY_DISTANCE = 2
+MIN_PREFIX_CHARS = 3
+MAX_PAGE_SIZE = 100
+MAX_RESULT_WINDOW = 10_000
+SNIPPET_CHARS = 240
+HIGHLIGHT_CHAR_LIMIT = 20_000
+
+TEXT_FIELDS: tuple[tuple[str, float], ...] = (("title", 2.0), ("body", 1.0), ("parts", 0.5))
+USER_FIELDS = ("speaker", "party", "role", "organisation", "kind")
+FACETS = ("kind", "speaker", "party", "organisation", "year")
+SortOrder = Literal["relevance", "date", "-date"]
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    kind: list[str] | None = None
+    speaker: str | None = None
+    party: str | None = None
+    organisation: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    recorded_from: datetime | None = None
+    recorded_to: datetime | None = None
+    known_at: datetime | None = None
+    valid_at: date | None = None
+    include_restricted: bool = False
+    sort: SortOrder = "relevance"
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass
+class SearchHit:
+    id: str
+    record_id: str
+    version: int | None
+    kind: str | None
+    reference: str | None
+    title: str
+    snippet: str
+    speaker: str | None
+    party: str | None
+    role: str | None
+    organisation: list[str]
+    dates: dict[str, str]
+    score: float | None
+
+
+@dataclass
+class SearchResult:
+    total: int
+    page: int
+    page_size: int
+    hits: list[SearchHit]
+    facets: dict[str, list[tuple[Any, int]]]
+    parsed_query: str
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- lexer
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<lparen>\()
+  | (?P<rparen>\))
+  | (?P<fieldphrase>(?P<fpname>[A-Za-z_]+):"(?P<fptext>[^"]*)"?)
+  | (?P<phrase>"(?P<ptext>[^"]*)"?)
+  | (?P<word>[^\s()"]+)
+    """,
+    re.VERBOSE,
+)
+_CONTROL = {c: " " for c in range(32)} | {127: " "}
+
+
+@dataclass
+class _Tok:
+    kind: str  # "(", ")", "AND", "OR", "NOT", "phrase", "word"
+    text: str = ""
+    field: str | None = None
+    negate: bool = False
+
+
+def _clean(q: str, notes: list[str]) -> str:
+    q = unicodedata.normalize("NFC", q.translate(_CONTROL))
+    # Other invisible formatting characters (Cf/Cs/Co) are dropped too.
+    q = "".join(ch for ch in q if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co"})
+    if len(q) > MAX_QUERY_CHARS:
+        notes.append(f"query truncated to {MAX_QUERY_CHARS} characters")
+        q = q[:MAX_QUERY_CHARS]
+    return q
+
+
+def _lex(q: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for m in _TOKEN_RE.finditer(q):
+        if m.group("lparen"):
+            toks.append(_Tok("("))
+        elif m.group("rparen"):
+            toks.append(_Tok(")"))
+        elif m.group("fieldphrase"):
+            name = m.group("fpname").lower()
+            if name in USER_FIELDS:
+                toks.append(_Tok("phrase", m.group("fptext"), name))
+            else:
+                toks.append(_Tok("phrase", m.group("fptext")))
+        elif m.group("phrase") is not None:
+            toks.append(_Tok("phrase", m.group("ptext")))
+        else:
+            word = m.group("word")
+            if word in ("AND", "&&"):
+                toks.append(_Tok("AND"))
+            elif word in ("OR", "||"):
+                toks.append(_Tok("OR"))
+            elif word == "NOT":
+                toks.append(_Tok("NOT"))
+            else:
+                neg = False
+                if word.startswith("-") and len(word) > 1:
+                    neg, word = True, word[1:]
+                fname: str | None = None
+                if ":" in word:
+                    head, _, rest = word.partition(":")
+                    if head.lower() in USER_FIELDS and rest:
+                        fname, word = head.lower(), rest
+                toks.append(_Tok("word", word, fname, neg))
+    return toks
+
+
+# ---------------------------------------------------------------- AST
+
+
+@dataclass
+class _Node:
+    op: str  # "and", "or", "not", "clause"
+    children: list[_Node] = field(default_factory=list)
+    tok: _Tok | None = None
+
+
+class _Parser:
+    """Recursive descent with the recursion bounded by MAX_DEPTH.
+
+    Parentheses nested deeper than MAX_DEPTH are ignored (their contents join
+    the enclosing group), unmatched ")" are ignored and unclosed "(" are
+    closed at the end, so any input parses.
+    """
+
+    def __init__(self, toks: list[_Tok], notes: list[str]) -> None:
+        self.toks = toks
+        self.i = 0
+        self.notes = notes
+        self.clauses = 0
+        self._noted_depth = False
+        self._noted_clauses = False
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def parse(self) -> _Node | None:
+        node = self.parse_or(0)
+        while self.peek() is not None:  # stray ")" at top level
+            self.i += 1
+            more = self.parse_or(0)
+            node = _merge("and", node, more)
+        return node
+
+    def parse_or(self, depth: int) -> _Node | None:
+        items: list[_Node] = []
+        node = self.parse_and(depth)
+        if node is not None:
+            items.append(node)
+        while (t := self.peek()) is not None and t.kind == "OR":
+            self.i += 1
+            node = self.parse_and(depth)
+            if node is not None:
+                items.append(node)
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else _Node("or", items)
+
+    def parse_and(self, depth: int) -> _Node | None:
+        items: list[_Node] = []
+        while (t := self.peek()) is not None and t.kind not in ("OR", ")"):
+            if t.kind == "AND":
+                self.i += 1
+                continue
+            node = self.parse_unary(depth)
+            if node is not None:
+                items.append(node)
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else _Node("and", items)
+
+    def parse_unary(self, depth: int) -> _Node | None:
+        negate = False
+        # Iterative, so "NOT NOT NOT ... x" cannot recurse.
+        while (t := self.peek()) is not None and t.kind == "NOT":
+            negate = not negate
+            self.i += 1
+        node = self.parse_atom(depth)
+        if node is None:
+            return None
+        return _Node("not", [node]) if negate else node
+
+    def parse_atom(self, depth: int) -> _Node | None:
+        t = self.peek()
+        if t is None or t.kind in ("OR", ")"):
+            return None
+        self.i += 1
+        if t.kind == "(":
+            if depth >= MAX_DEPTH:
+                if not self._noted_depth:
+                    self.notes.append(f"parentheses nested deeper than {MAX_DEPTH} were flattened")
+                    self._noted_depth = True
+                return None  # the contents continue in the enclosing group
+            node = self.parse_or(depth + 1)
+            if (c := self.peek()) is not None and c.kind == ")":
+                self.i += 1
+            return node
+        if t.kind in ("AND", "NOT"):
+            return None
+        if self.clauses >= MAX_CLAUSES:
+            if not self._noted_clauses:
+                self.notes.append(f"only the first {MAX_CLAUSES} words were used")
+                self._noted_clauses = True
+            return None
+        self.clauses += 1
+        node = _Node("clause", tok=t)
+        return _Node("not", [node]) if t.negate else node
+
+
+def _merge(op: str, a: _Node | None, b: _Node | None) -> _Node | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return _Node(op, [a, b])
+
+
+# ---------------------------------------------------------------- building
+
+
+@dataclass
+class ParsedQuery:
+    """A built Whoosh query plus what the user should be told about it."""
+
+    query: Query | None
+    description: str
+    errors: list[str]
+    notes: list[str]
+    highlight_terms: dict[str, set[str]]  # field -> terms to mark in snippets
+    expansions: int = 0
+
+
+class _Builder:
+    def __init__(self, searcher: Searcher, notes: list[str], errors: list[str]) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.notes = notes
+        self.errors = errors
+        self.expansions = 0
+        self.hl: dict[str, set[str]] = {"title": set(), "body": set()}
+        self.analyzer = norwegian_analyzer(DEFAULT_LANGS)
+
+    # --- tree
+
+    def build(self, node: _Node) -> tuple[Query | None, str]:
+        if node.op == "clause":
+            assert node.tok is not None
+            return self.clause(node.tok)
+        if node.op == "not":
+            q, d = self.build(node.children[0])
+            return (WNot(q), f"NOT {d}") if q is not None else (None, "")
+        built = [self.build(c) for c in node.children]
+        parts = [(q, d) for q, d in built if q is not None]
+        if not parts:
+            return None, ""
+        if len(parts) == 1:
+            return parts[0]
+        joiner = " AND " if node.op == "and" else " OR "
+        desc = "(" + joiner.join(d for _, d in parts) + ")"
+        qs = [q for q, _ in parts]
+        if node.op == "or":
+            # A purely negative alternative would match everything; drop it.
+            pos = [q for q in qs if not isinstance(q, WNot)]
+            if len(pos) != len(qs):
+                self.notes.append("NOT inside OR was ignored")
+            if not pos:
+                return None, ""
+            return (Or(pos) if len(pos) > 1 else pos[0]), desc
+        return And(qs), desc
+
+    # --- leaves
+
+    def clause(self, tok: _Tok) -> tuple[Query | None, str]:
+        if tok.field is not None:
+            return self.field_clause(tok)
+        if tok.kind == "phrase":
+            return self.phrase(tok.text)
+        return self.word(tok.text)
+
+    def _terms(self, text: str) -> list[tuple[int, str]]:
+        return [(t.pos, t.text) for t in self.analyzer(text[:MAX_QUERY_CHARS], positions=True)]
+
+    def text_term(self, term: str) -> Query:
+        self.hl["title"].add(term)
+        self.hl["body"].add(term)
+        return Or([Term(f, term, boost=b) for f, b in TEXT_FIELDS])
+
+    def word(self, raw: str) -> tuple[Query | None, str]:
+        if raw.endswith("*") or "*" in raw or "?" in raw:
+            return self.prefix(raw)
+        m = re.fullmatch(r"(.+?)~(\d*)", raw)
+        if m and m.group(1) and "~" not in m.group(1):
+            return self.fuzzy(m.group(1), m.group(2))
+        raw = raw.replace("~", " ")
+        if re.fullmatch(r"\d{4}/\d+", raw):
+            # A case reference ("2016/0007") is matched exactly too.
+            words = self._terms(raw)
+            alt = And([self.text_term(t) for _, t in words]) if words else None
+            ref = Term("reference", raw, boost=3.0)
+            return (Or([ref, alt]) if alt is not None else ref), f"reference:{raw}"
+        terms = self._terms(raw)
+        if not terms:
+            self.notes.append(f"'{_short(raw)}' was ignored (stop word or no letters)")
+            return None, ""
+        if len(terms) == 1:
+            return self.text_term(terms[0][1]), f"{_short(raw)}→{terms[0][1]}"
+        return self._phrase_query(terms, raw)
+
+    def phrase(self, text: str) -> tuple[Query | None, str]:
+        terms = self._terms(text)
+        if not terms:
+            if text.strip():
+                self.notes.append(f'"{_short(text)}" has only stop words; ignored')
+            return None, ""
+        if len(terms) == 1:
+            return self.text_term(terms[0][1]), f'"{_short(text)}"→{terms[0][1]}'
+        return self._phrase_query(terms, text)
+
+    def _phrase_query(self, terms: list[tuple[int, str]], raw: str) -> tuple[Query, str]:
+        if len(terms) > MAX_PHRASE_WORDS:
+            self.notes.append(f"phrase shortened to {MAX_PHRASE_WORDS} words")
+            terms = terms[:MAX_PHRASE_WORDS]
+        words = [t for _, t in terms]
+        # Stop words leave gaps in positions; allow exactly that much slop.
+        gaps = [b[0] - a[0] for a, b in zip(terms, terms[1:])]
+        slop = max([1, *gaps])
+        for w in words:
+            self.hl["title"].add(w)
+            self.hl["body"].add(w)
+        q = Or([Phrase("title", words, slop=slop, boost=2.0), Phrase("body", words, slop=slop)])
+        return q, '"' + " ".join(words) + '"'
+
+    def _expand(self, fieldname: str, candidates: Iterable[str], label: str) -> list[str]:
+        budget = min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS - self.expansions)
+        out: list[str] = []
+        for term in candidates:
+            if len(out) >= budget:
+                self.notes.append(f"{label} matched too many words; used the first {len(out)}")
+                break
+            out.append(term)
+        self.expansions += len(out)
+        return out
+
+    def _expanded_query(self, per_field: dict[str, list[str]]) -> Query | None:
+        clauses: list[Query] = []
+        for fname, boost in TEXT_FIELDS:
+            for term in per_field.get(fname, []):
+                clauses.append(Term(fname, term, boost=boost))
+                if fname in self.hl:
+                    self.hl[fname].add(term)
+        return Or(clauses) if clauses else None
+
+    def prefix(self, raw: str) -> tuple[Query | None, str]:
+        stem = raw[:-1] if raw.endswith("*") else raw
+        if "*" in stem or "?" in stem or not raw.endswith("*"):
+            self.errors.append(
+                f"'{_short(raw)}': wildcards are only allowed at the end of a word"
+            )
+            return None, ""
+        lower = stem.lower()
+        if len(lower) < MIN_PREFIX_CHARS or not lower.isalnum():
+            self.errors.append(
+                f"'{_short(raw)}': a prefix search needs at least {MIN_PREFIX_CHARS} letters before *"
+            )
+            return None, ""
+        # Index terms are stems; the surface prefix may run past the stem
+        # ("samarbeide*" vs "samarbeid"), so also try the normalised prefix.
+        norm = normalise_word(stem) or lower
+        prefixes = sorted({lower, norm} if len(norm) >= MIN_PREFIX_CHARS else {lower})
+        per_field: dict[str, list[str]] = {}
+        for fname, _ in TEXT_FIELDS:
+            def gen(fname: str = fname) -> Iterable[str]:
+                seen: set[str] = set()
+                for p in prefixes:
+                    for b in self.reader.expand_prefix(fname, p):
+                        t = b.decode("utf-8") if isinstance(b, bytes) else b
+                        if t not in seen:
+                            seen.add(t)
+                            yield t
+            per_field[fname] = self._expand(fname, gen(), f"{lower}*")
+        q = self._expanded_query(per_field)
+        if q is None:
+            return NullQuery, f"{lower}*"  # no such words: matches nothing
+        return q, f"{lower}*"
+
+    def fuzzy(self, raw: str, dist_text: str) -> tuple[Query | None, str]:
+        maxdist = int(dist_text[:3]) if dist_text else 1
+        if maxdist > MAX_FUZZY_DISTANCE:
+            self.notes.append(f"fuzzy distance limited to {MAX_FUZZY_DISTANCE}")
+            maxdist = MAX_FUZZY_DISTANCE
+        surface = raw.lower()
+        if len(surface) < 3 or not surface.isalpha() or len(surface) > 60:
+            self.errors.append(f"'{_short(raw)}~': fuzzy search needs a word of at least 3 letters")
+            return None, ""
+        if maxdist == 0:
+            return self.word(raw)
+        # Fuzzy on both the normalised term and the surface form: the index
+        # holds stems, and a misspelling may not stem like the real word.
+        targets = {normalise_word(raw) or surface, surface}
+        keep = 2 if len(surface) >= 5 else 1  # shared prefix keeps the scan small
+        per_field: dict[str, list[str]] = {}
+        for fname, _ in TEXT_FIELDS:
+            def gen(fname: str = fname) -> Iterable[str]:
+                scanned = 0
+                seen: set[str] = set()
+                for target in sorted(targets):
+                    for b in self.reader.expand_prefix(fname, target[:keep]):
+                        scanned += 1
+                        if scanned > MAX_FUZZY_SCAN:
+                            return
+                        t = b.decode("utf-8") if isinstance(b, bytes) else b
+                        if t in seen or abs(len(t) - len(target)) > maxdist:
+                            continue
+                        if distance(t, target, limit=maxdist + 1) <= maxdist:
+                            seen.add(t)
+                            yield t
+            per_field[fname] = self._expand(fname, gen(), f"{surface}~{maxdist}")
+        q = self._expanded_query(per_field)
+        if q is None:
+            return NullQuery, f"{surface}~{maxdist}"
+        return q, f"{surface}~{maxdist}"
+
+    def field_clause(self, tok: _Tok) -> tuple[Query | None, str]:
+        name = tok.field
+        value = tok.text.strip().rstrip("*~")
+        if not value:
+            return None, ""
+        if name == "kind":
+            kind = value.lower()
+            if kind not in KINDS:
+                self.errors.append(f"unknown kind '{_short(value)}' (one of {', '.join(KINDS)})")
+                return None, ""
+            return Term("kind", kind), f"kind:{kind}"
+        if name == "party":
+            return Term("party", value.lower()), f"party:{value.lower()}"
+        words = [t for _, t in self._terms(value)]
+        if name == "speaker":
+            alts: list[Query] = [Term("speaker_id", value)]
+            if words:
+                alts.append(And([Term("speaker", w) for w in words]))
+            return Or(alts), f'speaker:"{_short(value)}"'
+        if name == "organisation":
+            alts = [Term("organisation", value.lower())]
+            if words:
+                alts.append(And([Term("organisation_words", w) for w in words]))
+            return Or(alts), f'organisation:"{_short(value)}"'
+        # role
+        if not words:
+            return None, ""
+        return And([Term("role", w) for w in words]), f'role:"{_short(value)}"'
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_user_query(searcher: Searcher, q: str) -> ParsedQuery:
+    """Parse user syntax into a Whoosh query; never raises on any input."""
+    notes: list[str] = []
+    errors: list[str] = []
+    text = _clean(q or "", notes)
+    tree = _Parser(_lex(text), notes).parse()
+    builder = _Builder(searcher, notes, errors)
+    query, desc = builder.build(tree) if tree is not None else (None, "")
+    if isinstance(query, WNot):
+        query = And([Every(), query])
+    elif isinstance(query, And) and all(isinstance(c, WNot) for c in query.subqueries):
+        query = And([Every(), *query.subqueries])
+    notes = list(dict.fromkeys(notes))  # each note once
+    return ParsedQuery(query, desc, errors, notes, builder.hl, builder.expansions)
+
+
+# ---------------------------------------------------------------- filters
+
+
+def _day_start(d: date | datetime) -> datetime:
+    if isinstance(d, datetime):
+        return d.replace(tzinfo=None)
+    return datetime.combine(d, time.min)
+
+
+def _after(field_name: str, moment: datetime) -> Query:
+    """field > moment (DateRange is inclusive, so start a microsecond later)."""
+    return DateRange(field_name, moment + timedelta(microseconds=1), FAR_FUTURE)
+
+
+def _visibility(params: SearchParams, now: datetime) -> tuple[Query, list[str]]:
+    parts: list[str] = []
+    if params.known_at is not None:
+        t = _day_start(params.known_at)
+        record_rule: Query = And([DateRange("recorded_at", None, t), _after("superseded_at", t)])
+        parts.append(f"as known at {t.isoformat(sep=' ')}")
+    else:
+        t = now
+        record_rule = Term("current", True)
+    if params.valid_at is None:
+        return record_rule, parts
+    d = _day_start(params.valid_at)
+    parts.append(f"in force on {d.date().isoformat()}")
+    in_force = And(
+        [
+            Term("kind", "agreement"),
+            DateRange("valid_from", None, d),
+            _after("valid_to", d),
+            DateRange("recorded_at", None, t),
+            _after("retracted_at", t),
+        ]
+    )
+    others = And([record_rule, WNot(Term("kind", "agreement"))])
+    return Or([in_force, others]), parts
+
+
+def _filters(params: SearchParams, now: datetime) -> tuple[Query, str]:
+    visibility, words = _visibility(params, now)
+    clauses: list[Query] = [visibility]
+    if not params.include_restricted:
+        clauses.append(WNot(Term("restricted", True)))
+    else:
+        words.append("including restricted")
+    kinds = [k.lower() for k in (params.kind or []) if k and k.lower() in KINDS]
+    if kinds:
+        clauses.append(Or([Term("kind", k) for k in kinds]))
+        words.append("kind in " + "|".join(kinds))
+    if params.speaker:
+        sp = params.speaker.strip()
+        clauses.append(Or([Term("speaker_id", sp), Term("speaker_name", sp)]))
+        words.append(f"speaker={sp}")
+    if params.party:
+        clauses.append(Term("party", params.party.strip().lower()))
+        words.append(f"party={params.party.strip()}")
+    if params.organisation:
+        org = params.organisation.strip()
+        clauses.append(Or([Term("organisation", org.lower()), Term("organisation_ids", org)]))
+        words.append(f"organisation={org}")
+    if params.valid_from or params.valid_to:
+        lo = _day_start(params.valid_from) if params.valid_from else None
+        hi = _day_start(params.valid_to) if params.valid_to else None
+        # Overlap of [valid_from, valid_to) with the requested range.
+        if hi is not None:
+            clauses.append(DateRange("valid_from", None, hi))
+        if lo is not None:
+            clauses.append(_after("valid_to", lo))
+        words.append(f"valid {lo.date() if lo else '…'}–{hi.date() if hi else '…'}")
+    if params.recorded_from or params.recorded_to:
+        lo = _day_start(params.recorded_from) if params.recorded_from else None
+        hi = _day_start(params.recorded_to) if params.recorded_to else None
+        clauses.append(DateRange("recorded_at", lo, hi))
+        words.append(f"recorded {lo or '…'}–{hi or '…'}")
+    return And(clauses), "; ".join(words)
+
+
+# ---------------------------------------------------------------- facets
+
+# Column values per (segment id, field), read once: segments are immutable
+# (deleted documents never reach the counting loop). Bounded crudely.
+_COLUMN_CACHE: dict[tuple[str, str], list[Any]] = {}
+_COLUMN_CACHE_LIMIT = 256
+
+_FACET_FIELDS = {"kind": "kind", "speaker": "speaker_name", "party": "party", "year": "year"}
+
+
+def _column(segment_searcher: Searcher, fieldname: str) -> list[Any]:
+    reader = segment_searcher.reader()
+    segment = getattr(reader, "segment", None)
+    seg_id = segment().segment_id() if callable(segment) else str(id(reader))
+    key = (seg_id, fieldname)
+    values = _COLUMN_CACHE.get(key)
+    if values is None:
+        if not reader.has_column(fieldname):
+            values = [None] * reader.doc_count_all()
+        else:
+            values = list(reader.column_reader(fieldname))
+        if len(_COLUMN_CACHE) >= _COLUMN_CACHE_LIMIT:
+            _COLUMN_CACHE.clear()
+        _COLUMN_CACHE[key] = values
+    return values
+
+
+def _count_and_facets(searcher: Searcher, q: Query) -> tuple[int, dict[str, list[tuple[Any, int]]]]:
+    counters: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
+    total = 0
+    for sub, _offset in searcher.leaf_searchers():
+        matcher = q.matcher(sub)
+        docs = list(matcher.all_ids()) if matcher.is_active() else []
+        if not docs:
+            continue
+        total += len(docs)
+        for facet, fname in _FACET_FIELDS.items():
+            col = _column(sub, fname)
+            counters[facet].update(col[d] for d in docs)
+        orgs = _column(sub, "organisation_facet")
+        c = counters["organisation"]
+        for d in docs:
+            v = orgs[d]
+            if v:
+                c.update(v.decode("utf-8").split(ORG_SEPARATOR))
+    facets: dict[str, list[tuple[Any, int]]] = {}
+    for name, counter in counters.items():
+        items = [(v, n) for v, n in counter.items() if v not in (None, "", b"", 0)]
+        items.sort(key=lambda kv: (-kv[1], str(kv[0])))
+        facets[name] = items[:50]
+    return total, facets
+
+
+# ---------------------------------------------------------------- snippets
+
+
+class _MarkFormatter(highlight.Formatter):
+    """<mark>…</mark> around matches; every other character HTML-escaped."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
+
+
+def _snippet(text: str, terms: set[str]) -> str:
+    text = text or ""
+    if terms:
+        try:
+            marked = highlight.highlight(
+                text[:HIGHLIGHT_CHAR_LIMIT],
+                terms,
+                norwegian_analyzer(DEFAULT_LANGS),
+                highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
+                _MarkFormatter(),
+                top=2,
+            )
+        except Exception:  # a snippet must never break a search
+            marked = ""
+        if marked:
+            return marked
+    plain = text[:SNIPPET_CHARS]
+    return html.escape(plain, quote=False) + ("…" if len(text) > SNIPPET_CHARS else "")
+
+
+def _hit(stored: dict[str, Any], score: float | None, hl: dict[str, set[str]]) -> SearchHit:
+    dates = {
+        k: v.isoformat()
+        for k in ("date", "recorded_at", "superseded_at", "valid_from", "valid_to")
+        if isinstance(v := stored.get(k), datetime) and v < FAR_FUTURE
+    }
+    orgs = [o for o in (stored.get("organisation") or "").split(",") if o]
+    return SearchHit(
+        id=stored.get("id", ""),
+        record_id=stored.get("record_id", ""),
+        version=stored.get("version"),
+        kind=stored.get("kind"),
+        reference=stored.get("reference"),
+        title=stored.get("title", ""),
+        snippet=_snippet(stored.get("body", ""), hl.get("body", set())),
+        speaker=stored.get("speaker"),
+        party=stored.get("party"),
+        role=stored.get("role"),
+        organisation=orgs,
+        dates=dates,
+        score=score,
+    )
+
+
+# ---------------------------------------------------------------- search
+
+
+def _page_bounds(params: SearchParams, notes: list[str]) -> tuple[int, int]:
+    page_size = max(1, min(int(20 if params.page_size is None else params.page_size), MAX_PAGE_SIZE))
+    if page_size != params.page_size:
+        notes.append(f"page size limited to 1–{MAX_PAGE_SIZE}")
+    page = max(1, int(1 if params.page is None else params.page))
+    return page, page_size
+
+
+def search(index: Index, params: SearchParams, *, now: datetime | None = None) -> SearchResult:
+    """Run a user search. User errors come back in `error`, never as exceptions."""
+    now = (now or datetime.utcnow()).replace(tzinfo=None)
+    notes: list[str] = []
+    page, page_size = _page_bounds(params, notes)
+    with index.searcher() as searcher:
+        parsed = parse_user_query(searcher, params.q)
+        notes.extend(parsed.notes)
+        error = "; ".join(parsed.errors) or None
+        filt, filt_desc = _filters(params, now)
+        user_q = parsed.query
+        if user_q is None and not (params.q or "").strip():
+            user_q = Every()  # an empty query lists everything visible (browse)
+        description = parsed.description or ("*" if isinstance(user_q, Every) else "")
+        if filt_desc:
+            description = f"{description}  [{filt_desc}]" if description else f"[{filt_desc}]"
+        empty = SearchResult(0, page, page_size, [], {f: [] for f in FACETS}, description, error, notes)
+        if user_q is None:
+            if error is None:
+                empty.error = "nothing to search for"
+            return empty
+        # Filters are part of the query (constant score 0) so restricted and
+        # invisible documents never reach hits, totals, snippets or facets.
+        q = And([user_q, ConstantScoreQuery(filt, 0.0)])
+        total, facets = _count_and_facets(searcher, q)
+        if (page - 1) * page_size >= min(total, MAX_RESULT_WINDOW) and total:
+            if page * page_size > MAX_RESULT_WINDOW:
+                notes.append(f"only the first {MAX_RESULT_WINDOW} results can be paged through")
+            return SearchResult(total, page, page_size, [], facets, description, error, notes)
+        limit = page * page_size
+        if params.sort in ("date", "-date"):
+            results = searcher.search(
+                q, limit=limit, sortedby=FieldFacet("date", reverse=params.sort == "-date")
+            )
+        else:
+            results = searcher.search(q, limit=limit)
+        hits = []
+        for i in range(min(limit, results.scored_length())):
+            if i < (page - 1) * page_size:
+                continue
+            hit = results[i]
+            score = results.score(i) if params.sort == "relevance" else None
+            hits.append(_hit(hit.fields(), score, parsed.highlight_terms))
+        return SearchResult(total, page, page_size, hits, facets, description, error, notes)

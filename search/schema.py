@@ -1,0 +1,98 @@
+"""The Whoosh schema for Protokoll search documents.
+
+One document per record version ("<record_id>:<version>") and per statement
+version ("statement:<id>:<version>"). Bump SCHEMA_VERSION whenever a field or
+an analyzer changes: search.index refuses a mismatching index so the caller
+rebuilds it (the index is a cache of the event log).
+
+Time convention the indexer follows (all datetimes naive UTC):
+  recorded_at    when this version became the record's latest version.
+  superseded_at  when it stopped being the latest (next version, correction,
+                 withdrawal or unpublishing); FAR_FUTURE while it is latest.
+  current        True exactly when superseded_at == FAR_FUTURE.
+  retracted_at   when its content stopped being believed (a correction
+                 replaced it, or it was withdrawn); FAR_FUTURE otherwise. A
+                 plain revision of an agreement (a new valid period) does not
+                 retract the old version: it is still true for its period.
+  valid_from/to  valid time (agreements); valid_to FAR_FUTURE if open. Omit
+                 both for kinds without valid time.
+  date           the record's own date (meeting/statement/news date, or
+                 valid_from); used for date sort and `year`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from whoosh import columns
+from whoosh.fields import (
+    BOOLEAN,
+    COLUMN,
+    DATETIME,
+    ID,
+    KEYWORD,
+    NUMERIC,
+    STORED,
+    TEXT,
+    Schema,
+)
+
+from search.analysis import compound_parts_analyzer, norwegian_analyzer
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "FAR_FUTURE",
+    "META_ID",
+    "KINDS",
+    "ORG_SEPARATOR",
+    "build_schema",
+]
+
+SCHEMA_VERSION: int = 1
+# Open intervals end here, so every range filter is a plain DateRange.
+FAR_FUTURE = datetime(9999, 12, 31)
+META_ID = "__meta__"
+KINDS = ("agreement", "meeting", "statement", "news", "person", "organisation")
+# organisation_facet column holds the names joined by this (names contain commas rarely, never \x1f).
+ORG_SEPARATOR = "\x1f"
+
+
+def build_schema() -> Schema:
+    text = norwegian_analyzer()
+    return Schema(
+        id=ID(unique=True, stored=True),
+        record_id=ID(stored=True),
+        version=NUMERIC(int, stored=True),
+        kind=KEYWORD(stored=True, lowercase=True, sortable=True),
+        reference=ID(stored=True),
+        title=TEXT(analyzer=text, stored=True),
+        body=TEXT(analyzer=text, stored=True),
+        # Compound parts: no positions (never used in phrases), not stored.
+        parts=TEXT(analyzer=compound_parts_analyzer(), phrase=False),
+        speaker_id=ID(stored=True),
+        # `speaker:Hansen` matches by surname or full name through this field…
+        speaker=TEXT(analyzer=text, stored=True),
+        # …while this one is the exact name for the facet.
+        speaker_name=ID(stored=True, sortable=True),
+        # One party per document; lowercase index, display value in the column.
+        party=KEYWORD(stored=True, lowercase=True, sortable=True),
+        role=TEXT(analyzer=text, stored=True),
+        # Names separated by commas ("Ringerike kommune,Hole kommune"); exact
+        # (case-insensitive) match here, word match in organisation_words.
+        organisation=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
+        organisation_words=TEXT(analyzer=text),
+        organisation_facet=COLUMN(columns.VarBytesColumn()),
+        organisation_ids=KEYWORD(stored=True, commas=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        date=DATETIME(stored=True, sortable=True),
+        restricted=BOOLEAN(stored=True),
+        current=BOOLEAN(stored=True),
+        recorded_at=DATETIME(stored=True),
+        superseded_at=DATETIME(stored=True),
+        retracted_at=DATETIME(stored=True),
+        valid_from=DATETIME(stored=True),
+        valid_to=DATETIME(stored=True),
+        language=ID(stored=True),
+        # Only the "__meta__" document uses this: JSON with the tracking position.
+        meta=STORED(),
+    )
