@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 
 from archive.domain import (
     Agreement,
@@ -27,6 +27,7 @@ from archive.domain import (
     nfc,
 )
 from archive.exceptions import InvalidCommand, RecordNotFound, VersionConflict
+from archive.transcoding import FastJSONTranscoder
 
 R = TypeVar("R", bound=Record)
 
@@ -105,6 +106,11 @@ class Archive(Application[UUID]):
         return self.repository.get(record_id)
 
     # Wiring -----------------------------------------------------------------------------
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def on_saved(self, listener: Callable[[int], None]) -> None:
         """Call listener with the highest notification id after every save (wakes followers)."""
