@@ -6,28 +6,37 @@ Only one writer exists at a time (Whoosh's file lock). A second writer waits
 up to `timeout` seconds and then raises IndexBusyError; it never writes
 around the lock (no AsyncWriter/BufferedWriter).
 
-Write-to-searchable latency: `write_batch` adds new ids without a delete,
-deletes only ids known to exist, and commits without merging unless the
-segment count has grown; callers should batch. Whoosh does not fsync: after a
+Write-to-searchable latency: segment readers are cached per thread and
+reused across commits (segments are immutable; a reader is reopened only when
+its segment gains deletions), so neither the writer's id lookups nor the next
+search reopen every segment. `write_batch` looks ids up in those cached
+readers (callers may pass `new_ids` to skip the lookups, and
+`skip_unchanged` to leave identical documents alone), commits without merging
+big segments, and folds tiny segments together once there are many of them.
+Callers should batch. Whoosh does not fsync: after a
 crash the index may be stale but the tracking position is in the same commit,
 so the projection simply resumes from the stored position (or rebuilds).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import threading
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.index import FileIndex, Index, LockError
-from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
+from whoosh.index import TOC, FileIndex, Index, LockError
+from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from search.schema import FAR_FUTURE, META_ID, ORG_SEPARATOR, SCHEMA_VERSION, build_schema
 
@@ -40,15 +49,22 @@ __all__ = [
     "prepare_document",
     "write_batch",
     "read_meta",
+    "cached_searcher",
+    "optimize",
     "rebuild_into",
     "swap_in",
 ]
 
 VERSION_FILE = "protokoll-schema-version"
 DEFAULT_WRITER_TIMEOUT = 5.0
-# Above this many segments a commit also merges the small ones, so search
-# does not degrade while single-record commits stay cheap.
-MAX_SEGMENTS_BEFORE_MERGE = 12
+# Small commits each add a tiny segment. Once TINY_SEGMENT_MERGE of them
+# (fewer than TINY_SEGMENT_DOCS documents each) exist, the next commit merges
+# them into its own segment; big segments (bulk batches) are left alone, and
+# `optimize` merges everything when convenient (after a rebuild, when idle).
+TINY_SEGMENT_DOCS = 2_000
+TINY_SEGMENT_MERGE = 8
+# Batches at least this big get a larger in-memory posting pool.
+BULK_BATCH_DOCS = 1_000
 
 
 class IndexBusyError(RuntimeError):
@@ -100,28 +116,181 @@ def open_index(path: str | os.PathLike[str], *, create_if_missing: bool = True) 
     return whoosh_index.open_dir(str(p))
 
 
+# ---------------------------------------------------------------- readers
+#
+# Per-thread cache of open segment readers: {(folder, indexname, segment id):
+# (deleted count, reader)}. A segment's postings never change; only its
+# deletion set grows, so a reader is valid while the deleted count matches.
+# Readers are built on private copies of the segment objects (a writer
+# mutates its own copies when deleting). Readers of segments that left the
+# index are dropped (not closed: a searcher in this thread may still use one;
+# their files close when they are collected).
+
+_local = threading.local()
+
+
+def _thread_cache(name: str) -> dict[Any, Any]:
+    cache = getattr(_local, name, None)
+    if cache is None:
+        cache = {}
+        setattr(_local, name, cache)
+    return cache
+
+
+def _ix_key(ix: Index) -> tuple[str, str]:
+    assert isinstance(ix, FileIndex)
+    return (os.path.abspath(ix.storage.folder), ix.indexname)
+
+
+def _segment_readers(ix: Index, schema: Any, segments: list[Any]) -> list[SegmentReader]:
+    cache = _thread_cache("readers")
+    key0 = _ix_key(ix)
+    wanted = set()
+    out = []
+    for seg in segments:
+        key = (*key0, seg.segment_id())
+        wanted.add(key)
+        deleted = seg.deleted_count()
+        hit = cache.get(key)
+        if hit is None or hit[0] != deleted:
+            reader = SegmentReader(ix.storage, schema, copy.deepcopy(seg))
+            hit = cache[key] = (deleted, reader)
+        out.append(hit[1])
+    for key in [k for k in cache if k[:2] == key0 and k not in wanted]:
+        del cache[key]
+    return out
+
+
+def _latest_toc(ix: Index) -> TOC:
+    """The latest TOC, cached per thread by generation and TOC file identity."""
+    assert isinstance(ix, FileIndex)
+    cache = _thread_cache("tocs")
+    key = _ix_key(ix)
+    for attempt in range(5):
+        gen = ix.latest_generation()
+        try:
+            st = os.stat(os.path.join(ix.storage.folder, TOC._filename(ix.indexname, gen)))
+        except OSError:
+            if attempt == 4:
+                raise
+            continue  # a newer commit removed it meanwhile
+        sig = (gen, st.st_ino, st.st_mtime_ns, st.st_size)
+        hit = cache.get(key)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        try:
+            toc = TOC.read(ix.storage, ix.indexname, gen, schema=ix._schema)
+        except OSError:
+            if attempt == 4:
+                raise
+            continue
+        cache[key] = (sig, toc)
+        return toc
+    raise AssertionError("unreachable")
+
+
+def _reader(ix: Index) -> IndexReader:
+    for attempt in range(5):
+        toc = _latest_toc(ix)
+        try:
+            readers = _segment_readers(ix, toc.schema, list(toc.segments))
+        except OSError:  # segment files merged away under us: read the TOC again
+            if attempt == 4:
+                raise
+            continue
+        if not readers:
+            return EmptyReader(toc.schema)
+        if len(readers) == 1:
+            return readers[0]
+        return MultiReader(readers, generation=toc.generation)
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def cached_searcher(ix: Index, **kwargs: Any) -> Iterator[Searcher]:
+    """A searcher on the latest commit that reuses this thread's open segment
+    readers (like `ix.searcher()`, without reopening every segment)."""
+    searcher = Searcher(_reader(ix), fromindex=ix, closereader=False, **kwargs)
+    try:
+        yield searcher
+    finally:
+        searcher.close()
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _Writer(SegmentWriter):
+    """SegmentWriter whose flush asks the filesystem once per column.
+
+    Whoosh looks up a field's length column for every posting while flushing
+    and, for fields without one (ids, keywords, dates), stats the file each
+    time; remembering the answer removes ~100 stat calls per document.
+    """
+
+    def per_document_reader(self) -> Any:
+        pdr = super().per_document_reader()
+        known: dict[str, bool] = {}
+        has_column = pdr.has_column
+
+        def cached_has_column(fieldname: str) -> bool:
+            value = known.get(fieldname)
+            if value is None:
+                value = known[fieldname] = has_column(fieldname)
+            return value
+
+        pdr.has_column = cached_has_column
+        return pdr
+
+
+def _merge_tiny(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Merge policy: fold the tiny segments into the new one once there are many."""
+    tiny = [s for s in segments if s.doc_count_all() < TINY_SEGMENT_DOCS]
+    if len(tiny) < TINY_SEGMENT_MERGE:
+        return segments
+    for seg in tiny:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    tiny_ids = {s.segment_id() for s in tiny}
+    return [s for s in segments if s.segment_id() not in tiny_ids]
+
+
+def _open_writer(ix: Index, timeout: float, **writer_kwargs: Any) -> SegmentWriter:
+    try:
+        return _Writer(ix, timeout=timeout, delay=0.02, **writer_kwargs)
+    except LockError:
+        raise IndexBusyError(
+            f"search index is being written by another writer (waited {timeout:.1f}s)"
+        ) from None
+
+
 @contextmanager
 def index_writer(
     ix: Index, *, timeout: float = DEFAULT_WRITER_TIMEOUT, **writer_kwargs: Any
 ) -> Iterator[SegmentWriter]:
     """The single writer, waiting at most `timeout` s for the lock.
 
-    Commits on normal exit (without merging small segments unless there are
-    many), cancels and re-raises on error.
+    Commits on normal exit (big segments are never merged here; tiny ones are
+    folded together once there are many), cancels and re-raises on error.
     """
-    try:
-        writer = ix.writer(timeout=timeout, delay=0.02, **writer_kwargs)
-    except LockError:
-        raise IndexBusyError(
-            f"search index is being written by another writer (waited {timeout:.1f}s)"
-        ) from None
+    writer = _open_writer(ix, timeout, **writer_kwargs)
     try:
         yield writer
     except BaseException:
         writer.cancel()
         raise
-    policy = MERGE_SMALL if len(writer.segments) >= MAX_SEGMENTS_BEFORE_MERGE else NO_MERGE
-    writer.commit(mergetype=policy)
+    writer.commit(mergetype=_merge_tiny)
+
+
+def optimize(ix: Index, *, timeout: float = DEFAULT_WRITER_TIMEOUT) -> None:
+    """Merge all segments into one (slow on a big index; run when idle)."""
+    writer = _open_writer(ix, timeout)
+    try:
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        raise
 
 
 def _as_list(value: Any) -> list[str]:
@@ -191,44 +360,78 @@ def write_batch(
     meta: Mapping[str, str] | None = None,
     *,
     timeout: float = DEFAULT_WRITER_TIMEOUT,
+    new_ids: Collection[str] | None = None,
+    skip_unchanged: bool = False,
 ) -> int:
     """Add/replace `docs`, delete ids in `deletes`, store `meta`: ONE commit.
 
-    Returns the number of documents written. Replaying the same batch is
+    Returns the number of documents in `docs`. Replaying the same batch is
     harmless (ids are unique: an existing id is replaced).
-    """
-    count = 0
-    with index_writer(ix, timeout=timeout) as writer:
-        searcher = writer.searcher()  # the committed state, cached by the writer
-        seen: set[str] = set()
 
-        def delete_existing(doc_id: str) -> None:
-            # Deleting costs a lookup; only do it for ids that exist already.
-            if searcher.document_number(id=doc_id) is not None:
-                writer.delete_by_term("id", doc_id, searcher=searcher)
+    Hints (both optional, both safe to omit):
+      new_ids         ids the caller knows are not in the index yet; they are
+                      added without looking them up. Passing an id that does
+                      exist would leave a duplicate, so only pass ids you know.
+      skip_unchanged  leave an existing document alone when its stored fields
+                      equal the new ones (every indexed field is derived from
+                      stored ones), instead of deleting and re-adding it.
+    """
+    prepared: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for raw in docs:
+        doc = prepare_document(raw)
+        doc_id = doc["id"]
+        if doc_id == META_ID:
+            raise ValueError(f"{META_ID!r} is reserved for the metadata document")
+        if doc_id in seen:
+            raise ValueError(f"document id {doc_id!r} appears twice in one batch")
+        seen.add(doc_id)
+        prepared.append(doc)
+    fresh = new_ids if new_ids is not None else ()
+    writer_kwargs: dict[str, Any] = {"limitmb": 256} if len(prepared) >= BULK_BATCH_DOCS else {}
+    with index_writer(ix, timeout=timeout, **writer_kwargs) as writer:
+        schema = writer.schema
+        segments = writer.segments
+        readers = _segment_readers(ix, schema, segments) if segments else []
+        offsets = []
+        base = 0
+        for seg in segments:
+            offsets.append(base)
+            base += seg.doc_count_all()
+
+        def locate(doc_id: str) -> list[tuple[SegmentReader, int, int]]:
+            found = []
+            for reader, offset in zip(readers, offsets):
+                if ("id", doc_id) in reader:
+                    for docnum in reader.postings("id", doc_id).all_ids():
+                        found.append((reader, docnum, offset + docnum))
+            return found
 
         for doc_id in deletes:
-            delete_existing(doc_id)
-        for raw in docs:
-            doc = prepare_document(raw)
+            for _, _, docnum in locate(doc_id):
+                writer.delete_document(docnum)
+        for doc in prepared:
             doc_id = doc["id"]
-            if doc_id == META_ID:
-                raise ValueError(f"{META_ID!r} is reserved for the metadata document")
-            if doc_id in seen:
-                raise ValueError(f"document id {doc_id!r} appears twice in one batch")
-            seen.add(doc_id)
-            delete_existing(doc_id)
+            if doc_id not in fresh:
+                found = locate(doc_id)
+                if skip_unchanged and len(found) == 1:
+                    reader, segdoc, _ = found[0]
+                    stored = {k: v for k, v in doc.items() if k in schema and schema[k].stored}
+                    if reader.stored_fields(segdoc) == stored:
+                        continue
+                for _, _, docnum in found:
+                    writer.delete_document(docnum)
             writer.add_document(**doc)
-            count += 1
         if meta is not None:
-            delete_existing(META_ID)
+            for _, _, docnum in locate(META_ID):
+                writer.delete_document(docnum)
             writer.add_document(id=META_ID, meta=json.dumps(dict(meta), sort_keys=True))
-    return count
+    return len(prepared)
 
 
 def read_meta(ix: Index) -> dict[str, str]:
     """The metadata stored by the last write_batch ({} for a fresh index)."""
-    with ix.searcher() as searcher:
+    with cached_searcher(ix) as searcher:
         stored = searcher.document(id=META_ID)
     if not stored or "meta" not in stored:
         return {}

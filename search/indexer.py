@@ -162,7 +162,12 @@ class SearchProjection(Projection):
             docs += made
             deletes += hidden
         with self._lock:
-            write_batch(self.ix, docs, deletes, {"position": str(up_to), "schema": str(SCHEMA_VERSION)})
+            # Old versions usually come back unchanged: write_batch compares
+            # their stored fields and leaves identical documents alone.
+            write_batch(
+                self.ix, docs, deletes, {"position": str(up_to), "schema": str(SCHEMA_VERSION)},
+                skip_unchanged=True,
+            )
 
     def reset(self) -> None:
         with self._lock:

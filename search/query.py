@@ -38,7 +38,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from whoosh import highlight
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import Index
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import (
     And,
     ConstantScoreQuery,
@@ -56,6 +58,7 @@ from whoosh.sorting import FieldFacet
 from whoosh.support.levenshtein import distance
 
 from search.analysis import DEFAULT_LANGS, norwegian_analyzer, normalise_word
+from search.index import cached_searcher
 from search.schema import FAR_FUTURE, KINDS, ORG_SEPARATOR
 
 __all__ = [
@@ -113,6 +116,7 @@ class SearchParams:
     sort: SortOrder = "relevance"
     page: int = 1
     page_size: int = 20
+    facets: bool = True  # False: facet lists come back empty (cheaper)
 
 
 @dataclass
@@ -659,23 +663,41 @@ def _filters(params: SearchParams, now: datetime) -> tuple[Query, str]:
 
 # ---------------------------------------------------------------- facets
 
-# Column values per (segment id, field), read once: segments are immutable
-# (deleted documents never reach the counting loop). Bounded crudely.
+# Matching documents are computed per segment as Python sets: leaf terms read
+# whole posting blocks, And/Or/Not become set operations, anything else falls
+# back to the query's own matcher. The filter (visibility, restricted, facet
+# selections) is cached per segment and deletion state, so the common default
+# filter costs nothing after the first search; it never touches scoring.
+# Column values per (segment id, field) are read once: segments are immutable.
 _COLUMN_CACHE: dict[tuple[str, str], list[Any]] = {}
 _COLUMN_CACHE_LIMIT = 256
+_FILTER_CACHE: dict[tuple[str, int, str], frozenset[int]] = {}
+_FILTER_CACHE_LIMIT = 512
 
 _FACET_FIELDS = {"kind": "kind", "speaker": "speaker_name", "party": "party", "year": "year"}
 
 
-def _column(segment_searcher: Searcher, fieldname: str) -> list[Any]:
+def _segment_key(segment_searcher: Searcher) -> tuple[str, int]:
     reader = segment_searcher.reader()
     segment = getattr(reader, "segment", None)
-    seg_id = segment().segment_id() if callable(segment) else str(id(reader))
-    key = (seg_id, fieldname)
+    if callable(segment) and segment() is not None:
+        seg = segment()
+        return seg.segment_id(), seg.deleted_count()
+    return str(id(reader)), 0
+
+
+def _column(segment_searcher: Searcher, fieldname: str) -> list[Any]:
+    reader = segment_searcher.reader()
+    key = (_segment_key(segment_searcher)[0], fieldname)
     values = _COLUMN_CACHE.get(key)
     if values is None:
         if not reader.has_column(fieldname):
             values = [None] * reader.doc_count_all()
+        elif fieldname == "organisation_facet":
+            values = [
+                tuple(v.decode("utf-8").split(ORG_SEPARATOR)) if v else ()
+                for v in reader.column_reader(fieldname)
+            ]
         else:
             values = list(reader.column_reader(fieldname))
         if len(_COLUMN_CACHE) >= _COLUMN_CACHE_LIMIT:
@@ -684,30 +706,103 @@ def _column(segment_searcher: Searcher, fieldname: str) -> list[Any]:
     return values
 
 
-def _count_and_facets(searcher: Searcher, q: Query) -> tuple[int, dict[str, list[tuple[Any, int]]]]:
+def _matcher_ids(m: Any) -> set[int]:
+    if isinstance(m, FilterMatcher) and isinstance(m.child, W3LeafMatcher):
+        ids = _matcher_ids(m.child)
+        return ids - m._ids if m._exclude else ids & m._ids
+    if isinstance(m, W3LeafMatcher):
+        out: set[int] = set()
+        while m.is_active():  # whole blocks at a time
+            if m._ids is None:
+                m._read_ids()
+            out.update(m._ids)
+            m._next_block()
+        return out
+    return set(m.all_ids()) if m.is_active() else set()
+
+
+def _docs(q: Query, sub: Searcher) -> set[int]:
+    """Docnums (within this segment, live only) matching q, ignoring scores."""
+    if isinstance(q, Term):
+        reader = sub.reader()
+        if (q.fieldname, q.text) not in reader:
+            return set()
+        return _matcher_ids(reader.postings(q.fieldname, q.text))
+    if isinstance(q, ConstantScoreQuery):
+        return _docs(q.child, sub)
+    if isinstance(q, Or):
+        out: set[int] = set()
+        for child in q.subqueries:
+            out |= _docs(child, sub)
+        return out
+    if isinstance(q, And):
+        pos = [c for c in q.subqueries if not isinstance(c, WNot)]
+        neg = [c.query for c in q.subqueries if isinstance(c, WNot)]
+        if not pos:
+            pos = [Every()]
+        result = _docs(pos[0], sub)
+        for child in pos[1:]:
+            if not result:
+                return result
+            result &= _docs(child, sub)
+        for child in neg:
+            if not result:
+                break
+            result -= _docs(child, sub)
+        return result
+    if isinstance(q, WNot):
+        return _docs(Every(), sub) - _docs(q.query, sub)
+    if isinstance(q, Every) and not q.fieldname:
+        return set(sub.reader().all_doc_ids())
+    if q is NullQuery:
+        return set()
+    return _matcher_ids(q.matcher(sub))
+
+
+def _filter_docs(sub: Searcher, filt: Query) -> frozenset[int]:
+    seg_id, deleted = _segment_key(sub)
+    key = (seg_id, deleted, repr(filt))
+    docs = _FILTER_CACHE.get(key)
+    if docs is None:
+        docs = frozenset(_docs(filt, sub))
+        if len(_FILTER_CACHE) >= _FILTER_CACHE_LIMIT:
+            _FILTER_CACHE.clear()
+        _FILTER_CACHE[key] = docs
+    return docs
+
+
+def _match_and_facets(
+    searcher: Searcher, user_q: Query, filt: Query, with_facets: bool = True
+) -> tuple[set[int], dict[str, list[tuple[Any, int]]]]:
+    """Global docnums matching user_q within filt, and the facet counts."""
     counters: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
-    total = 0
-    for sub, _offset in searcher.leaf_searchers():
-        matcher = q.matcher(sub)
-        docs = list(matcher.all_ids()) if matcher.is_active() else []
+    matched: set[int] = set()
+    for sub, offset in searcher.leaf_searchers():
+        allowed = _filter_docs(sub, filt)
+        if not allowed:
+            continue
+        docs = _docs(user_q, sub)
+        docs &= allowed
         if not docs:
             continue
-        total += len(docs)
+        matched.update([d + offset for d in docs] if offset else docs)
+        if not with_facets:
+            continue
         for facet, fname in _FACET_FIELDS.items():
             col = _column(sub, fname)
-            counters[facet].update(col[d] for d in docs)
+            counters[facet].update(map(col.__getitem__, docs))
         orgs = _column(sub, "organisation_facet")
         c = counters["organisation"]
         for d in docs:
             v = orgs[d]
             if v:
-                c.update(v.decode("utf-8").split(ORG_SEPARATOR))
+                c.update(v)
     facets: dict[str, list[tuple[Any, int]]] = {}
     for name, counter in counters.items():
         items = [(v, n) for v, n in counter.items() if v not in (None, "", b"", 0)]
         items.sort(key=lambda kv: (-kv[1], str(kv[0])))
         facets[name] = items[:50]
-    return total, facets
+    return matched, facets
 
 
 # ---------------------------------------------------------------- snippets
@@ -785,7 +880,7 @@ def search(index: Index, params: SearchParams, *, now: datetime | None = None) -
     now = (now or datetime.utcnow()).replace(tzinfo=None)
     notes: list[str] = []
     page, page_size = _page_bounds(params, notes)
-    with index.searcher() as searcher:
+    with cached_searcher(index) as searcher:
         parsed = parse_user_query(searcher, params.q)
         notes.extend(parsed.notes)
         error = "; ".join(parsed.errors) or None
@@ -801,10 +896,14 @@ def search(index: Index, params: SearchParams, *, now: datetime | None = None) -
             if error is None:
                 empty.error = "nothing to search for"
             return empty
-        # Filters are part of the query (constant score 0) so restricted and
-        # invisible documents never reach hits, totals, snippets or facets.
-        q = And([user_q, ConstantScoreQuery(filt, 0.0)])
-        total, facets = _count_and_facets(searcher, q)
+        # One pass finds every match inside the filter (total and facets);
+        # that set is then the Whoosh filter for scoring, so restricted and
+        # invisible documents never reach hits, totals, snippets or facets,
+        # and the filter does not change scores.
+        matched, facets = _match_and_facets(searcher, user_q, filt, params.facets)
+        total = len(matched)
+        if not total:
+            return SearchResult(0, page, page_size, [], facets, description, error, notes)
         if (page - 1) * page_size >= min(total, MAX_RESULT_WINDOW) and total:
             if page * page_size > MAX_RESULT_WINDOW:
                 notes.append(f"only the first {MAX_RESULT_WINDOW} results can be paged through")
@@ -812,10 +911,13 @@ def search(index: Index, params: SearchParams, *, now: datetime | None = None) -
         limit = page * page_size
         if params.sort in ("date", "-date"):
             results = searcher.search(
-                q, limit=limit, sortedby=FieldFacet("date", reverse=params.sort == "-date")
+                user_q,
+                limit=limit,
+                filter=matched,
+                sortedby=FieldFacet("date", reverse=params.sort == "-date"),
             )
         else:
-            results = searcher.search(q, limit=limit)
+            results = searcher.search(user_q, limit=limit, filter=matched)
         hits = []
         for i in range(min(limit, results.scored_length())):
             if i < (page - 1) * page_size:

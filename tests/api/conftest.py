@@ -30,12 +30,16 @@ class FakeIndex:
         self.service = service
         self.calls: list[Any] = []
 
+    def close(self) -> None:
+        pass
+
     def query(self, params: Any) -> dict[str, Any]:
         from archive.readmodels.catalog import CatalogFilter
 
         self.calls.append(params)
         rows, _ = self.service.catalog.list(
-            CatalogFilter(include_restricted=params.include_restricted, page_size=200, kind=params.kind)
+            CatalogFilter(include_restricted=params.include_restricted, page_size=200,
+                          kind=params.kind[0] if params.kind else None)
         )
         if not params.include_restricted:
             rows = [r for r in rows if r["status"] not in ("withdrawn", "unpublished")]
@@ -99,3 +103,18 @@ def make_scenario(tmp_path: Path, **overrides: Any) -> Iterator[Scenario]:
 @pytest.fixture
 def scenario(tmp_path: Path) -> Iterator[Scenario]:
     yield from make_scenario(tmp_path)
+
+
+@pytest.fixture
+def indexed(tmp_path: Path) -> Iterator[Scenario]:
+    """A scenario with the real Whoosh index instead of the fake."""
+    settings = WebSettings(data_dir=tmp_path / "data", search_enabled=True)
+    service = ArchiveService(settings, search=True)
+    if service.search is None:
+        pytest.skip("search module not installed")
+    archivist = create_token(settings.resolved_tokens_file, Role.ARCHIVIST, "arkivar-test")
+    auditor = create_token(settings.resolved_tokens_file, Role.AUDITOR, "revisor-test")
+    with TestClient(create_app(settings, service), raise_server_exceptions=True) as client:
+        yield Scenario(client, service, settings, {"Authorization": f"Bearer {archivist}"},
+                       {"Authorization": f"Bearer {auditor}"}, FakeIndex(service))
+    service.close()

@@ -30,22 +30,26 @@ def load_records(s: Any) -> Loaded:
     agreement = s.post(f"/api/agreements/{agreement['id']}/revisions", {
         "expected_version": agreement["version"], "effective_from": "2016-02-10",
         "reason": "Ny avtaleperiode", "text": "Partene skal samarbeide tett om regional utvikling og planstrategi."})
-    statement = s.post("/api/statements", {
-        "text": "Vi skal være mer aktive, ikke bare være en lyttepost, men bruke arenaen som kommuneregionene er.",
-        "said_at": "2016-02-11", "speaker_id": person["id"], "speaker_name": "Roger Ryberg",
-        "speaker_role": "fylkesordfører", "party": "Ap", "organisation_id": org["id"],
-        "organisation_name": "Buskerud fylkeskommune"})
     news = s.post("/api/news", {
         "title": "Fylkeskommunen styrker samarbeidet med kommuneregionene",
         "lede": "Buskerud fylkeskommune samlet ordførerne.",
         "paragraphs": ["Onsdag samlet fylkeskommunen ordførerne på Klækken.",
                        "- Vi skal være mer aktive, ikke bare være en lyttepost, sier Ryberg.",
                        "Samarbeidet styrkes."],
-        "published_at": "2016-02-11", "updated_at": "2016-09-27", "organisation_id": org["id"],
-        "source_url": "https://example.org/nyhet", "statement_ids": [statement["id"]],
+        "published_at": "2016-02-11", "organisation_id": org["id"],
+        "source_url": "https://example.org/nyhet",
         "related_links": [{"title": "Nå skal vi finne løsninger sammen", "url": "https://example.org/losninger"}],
         "cited_documents": [{"title": "Veileder, Regional planstrategi", "source": "Veileder",
                              "text": "Samtidighet og god kontakt mellom aktørene."}]})
+    statement = s.post("/api/statements", {
+        "text": "Vi skal være mer aktive, ikke bare være en lyttepost, men bruke arenaen som kommuneregionene er.",
+        "said_at": "2016-02-11", "speaker_id": person["id"], "speaker_name": "Roger Ryberg",
+        "speaker_role": "fylkesordfører", "party": "Ap", "organisation_id": org["id"],
+        "organisation_name": "Buskerud fylkeskommune", "context": {"news_id": news["id"], "paragraph": 1},
+        "attribution": {"method": "dash-quote", "confidence": 0.9, "flagged": False}})
+    # The update links the statement, as the importer does once both exist.
+    news = s.post(f"/api/news/{news['id']}/updates", {"expected_version": 1, "updated_at": "2016-09-27",
+                                                       "statement_ids": [statement["id"]]})
     statement = s.post(f"/api/statements/{statement['id']}/corrections", {
         "expected_version": statement["version"], "changes": {"speaker_role": "fylkesordfører i Buskerud"},
         "reason": "Presisert rolle"})

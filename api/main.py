@@ -1,0 +1,122 @@
+"""The app factory: `uvicorn --factory api.main:create_app`, or `protokoll serve`.
+
+Nothing is created at import time; each call builds a fresh app around one ArchiveService.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import jinja2
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from api import errors
+from api.config import WebSettings
+from api.context import WebContext
+from api.formatting import register_filters
+from api.idempotency import IdempotencyStore
+from api.middleware import CSP, BodyLimit, SecurityHeaders
+from api.ratelimit import RateLimiter
+from api.routes import (
+    agreements,
+    audit,
+    events,
+    health,
+    meetings,
+    news,
+    pages,
+    people,
+    record_pages,
+    records,
+    screening,
+    search,
+    statements,
+)
+from api.tokens import TokenStore
+from archive.service import ArchiveService
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+DOCS_URL = "/docs"
+
+
+def create_app(settings: WebSettings | None = None, service: ArchiveService | None = None) -> FastAPI:
+    settings = settings or WebSettings()
+    owns_service = service is None
+    service = service or ArchiveService(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        service.start()
+        try:
+            yield
+        finally:
+            ctx.idempotency.close()
+            if owns_service:
+                service.close()
+            else:
+                service.stop()
+
+    app = FastAPI(
+        title="Protokoll",
+        description="Event-sourced archive of Norwegian local-government public records.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,  # served below with a CSP that allows exactly its own script
+        redoc_url=None,
+    )
+    # Autoescape everything: record text comes from the outside world.
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
+    templates = Jinja2Templates(env=env)
+    register_filters(templates.env)
+    ctx = WebContext(
+        settings=settings,
+        service=service,
+        tokens=TokenStore(settings.resolved_tokens_file),
+        idempotency=IdempotencyStore(settings.data_dir / "web" / "idempotency.sqlite"),
+        write_limiter=RateLimiter("write", settings.write_rate_per_minute),
+        search_limiter=RateLimiter("search", settings.search_rate_per_minute),
+        templates=templates,
+    )
+    app.state.web = ctx
+    app.state.templates = templates
+
+    errors.install(app)
+    for module in (records, search, people, events, health, agreements, meetings, statements, news, screening,
+                   pages, record_pages, audit):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    docs_csp = _install_docs(app)
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, csp_for=lambda path: docs_csp if path == DOCS_URL else CSP)
+    return app
+
+
+def _install_docs(app: FastAPI) -> str:
+    """Swagger UI needs a CDN script and one inline script: allow exactly that script by its hash."""
+    page = get_swagger_ui_html(openapi_url="/openapi.json", title="Protokoll API")
+    body = bytes(page.body).decode()
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in re.findall(r"<script>(.*?)</script>", body, flags=re.S)
+    ]
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    async def docs() -> object:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Protokoll API")
+
+    cdn = "https://cdn.jsdelivr.net"
+    return (
+        f"default-src 'self'; script-src 'self' {cdn} {' '.join(hashes)}; style-src 'self' {cdn}; "
+        "img-src 'self' data: https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'"
+    )

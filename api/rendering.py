@@ -1,0 +1,97 @@
+"""One page, several formats: HTML (Jinja2), its .json twin, and .csv / .atom for lists."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from feedgen.feed import FeedGenerator
+
+from api.auth import Principal
+from api.context import WebContext
+from api.formatting import csv_text, parse_date, parse_instant
+from archive.exceptions import RecordNotFound
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def check_format(fmt: str, allowed: Sequence[str]) -> str:
+    if fmt not in allowed:
+        raise RecordNotFound(f"no .{fmt[:20]} version of this page")
+    return fmt
+
+
+def render(request: Request, ctx: WebContext, principal: Principal, template: str, data: dict[str, Any],
+           status: int = 200, **extra: Any) -> Response:
+    """The HTML page; `data` is exactly what the .json twin serves."""
+    context = {"data": data, "principal": principal, "path": request.url.path, **extra}
+    return ctx.templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def as_json(data: dict[str, Any], status: int = 200) -> Response:
+    return JSONResponse(data, status_code=status)
+
+
+def as_csv(rows: Iterable[dict[str, Any]], fields: Sequence[str], filename: str) -> Response:
+    return Response(
+        csv_text(rows, fields),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+    )
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    path: str  # site-relative link of the entry
+    title: str
+    updated: str | None  # ISO date or instant
+    summary: str = ""
+    entry_id: str | None = None  # defaults to the link
+
+
+def xml_text(value: object) -> str:
+    """Text that XML can carry (control characters removed)."""
+    return _XML_INVALID.sub("", "" if value is None else str(value))
+
+
+def plain(snippet_html: str | None) -> str:
+    return html.unescape(_TAGS.sub("", snippet_html or ""))
+
+
+def _moment(value: str | None) -> datetime:
+    moment = parse_instant(value) if value and "T" in value else None
+    if moment is None:
+        day = parse_date(value)
+        moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) if day else None
+    return moment or datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def as_atom(request: Request, ctx: WebContext, title: str, entries: Sequence[FeedEntry]) -> Response:
+    base = (ctx.settings.base_url or str(request.base_url)).rstrip("/")
+    self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    feed = FeedGenerator()
+    feed.id(xml_text(self_url))
+    feed.title(xml_text(title) or "Protokoll")
+    feed.link(href=xml_text(self_url), rel="self")
+    feed.link(href=xml_text(self_url.replace(".atom", "", 1)), rel="alternate")
+    feed.language("nb")
+    feed.author({"name": "Protokoll"})
+    moments = [_moment(e.updated) for e in entries]
+    feed.updated(max(moments) if moments else datetime.now(timezone.utc))
+    for entry, moment in zip(entries, moments, strict=True):
+        item = feed.add_entry(order="append")
+        link = base + entry.path
+        item.id(xml_text(entry.entry_id or link))
+        item.title(xml_text(entry.title) or "(uten tittel)")
+        item.link(href=xml_text(link))
+        item.updated(moment)
+        if entry.summary:
+            item.summary(xml_text(entry.summary))
+    return Response(feed.atom_str(pretty=True), media_type="application/atom+xml; charset=utf-8")
