@@ -30,6 +30,7 @@ from api.routes import (
     audit,
     events,
     health,
+    ledger,
     meetings,
     news,
     pages,
@@ -91,7 +92,7 @@ def create_app(settings: WebSettings | None = None, service: ArchiveService | No
 
     errors.install(app)
     for module in (records, search, people, events, health, agreements, meetings, statements, news, screening,
-                   pages, record_pages, audit):
+                   pages, record_pages, audit, ledger):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     docs_csp = _install_docs(app)

@@ -384,6 +384,7 @@ class OrganisationPublic(BaseModel):
 
 class EventPublic(BaseModel):
     position: int
+    leaf_index: int | None  # position in the ledger's Merkle tree (None until the ledger has it)
     topic: str
     originator_id: str
     originator_version: int

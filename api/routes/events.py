@@ -19,6 +19,7 @@ def event_page(service: ArchiveService, after: int, limit: int) -> dict[str, Any
     recorder = service.archive.recorder
     notifications = recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)
     data = []
+    leaf_of = service.ledger.leaf_indexes([n.id for n in notifications])
     for n in notifications:
         try:
             timestamp = service.archive.mapper.to_domain_event(n).timestamp.isoformat()
@@ -26,7 +27,7 @@ def event_page(service: ArchiveService, after: int, limit: int) -> dict[str, Any
             timestamp = None
         state = bytes(n.state)
         data.append({
-            "position": n.id, "topic": n.topic, "originator_id": str(n.originator_id),
+            "position": n.id, "leaf_index": leaf_of.get(n.id), "topic": n.topic, "originator_id": str(n.originator_id),
             "originator_version": n.originator_version, "timestamp": timestamp,
             "state_base64": base64.b64encode(state).decode(), "state_sha256": hashlib.sha256(state).hexdigest(),
         })

@@ -124,7 +124,8 @@ async def timeline_page(request: Request, year: str, number: str, ctx: ContextDe
     check_format(fmt, ("html", "json", "csv", "atom"))
     ref = _reference(year, number)
     entry, rows = views.versions(service, ref, principal)
-    data: dict[str, Any] = {"record": views.record_public(entry), "versions": rows, "diff": None}
+    data: dict[str, Any] = {"record": views.record_public(entry), "versions": rows, "diff": None,
+                            "changes": service.history.changes(entry["id"])}
     if from_version is not None or to_version is not None:
         data["diff"] = views.diff(service, ref, principal, from_version, to_version)
     if fmt == "json":

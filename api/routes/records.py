@@ -39,6 +39,16 @@ async def record_history(ref: str, service: ServiceDep, principal: PrincipalDep)
     return {"data": rows, "count": len(rows)}
 
 
+@router.get("/{ref:path}/changes")
+async def record_changes(ref: str, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
+    """The change log (endringslogg): every field changed after registration — old and new
+    value, who, when, why, and whether it was a revision (the world changed) or a correction
+    (the archive had it wrong)."""
+    entry, _rows = views.versions(service, ref, principal)
+    rows = service.history.changes(entry["id"])
+    return {"data": rows, "count": len(rows)}
+
+
 @router.get("/{ref:path}/diff", response_model=schemas.DiffPublic)
 async def record_diff(
     ref: str, service: ServiceDep, principal: PrincipalDep,

@@ -131,6 +131,18 @@ class Ledger(RecordModel):
                 "to_root": tree.root(new_size),
             }
 
+    def leaf_indexes(self, notification_ids: Sequence[int]) -> dict[int, int]:
+        """Leaf index of each notification the ledger has taken in."""
+        if not notification_ids:
+            return {}
+        marks = ",".join("?" * len(notification_ids))
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT notification_id, leaf_index FROM rm_ledger_leaves WHERE notification_id IN ({marks})",
+                list(notification_ids),
+            ).fetchall()
+        return {int(r["notification_id"]): int(r["leaf_index"]) for r in rows}
+
     def leaves(self) -> list[dict[str, Any]]:
         with self.db.read() as cur:
             rows = cur.execute("SELECT * FROM rm_ledger_leaves ORDER BY leaf_index").fetchall()
