@@ -54,13 +54,16 @@ def register(app: typer.Typer) -> None:
     def verify(
         checkpoint: Annotated[Optional[list[Path]], typer.Option("--checkpoint", help="checkpoint file(s) kept earlier")] = None,
         public_key: Annotated[Optional[Path], typer.Option("--public-key", help="the archive's public key")] = None,
-        source: Annotated[Optional[str], typer.Option("--from", help="a data directory or an event export (.jsonl)")] = None,
+        source: Annotated[Optional[str], typer.Option("--from", help="a data directory, an event export (.jsonl) or a server URL")] = None,
+        token: Annotated[Optional[str], typer.Option("--token", envvar="PROTOKOLL_TOKEN", help="auditor token for --from URL")] = None,
         data_dir: DataDir = None,
         as_json: AsJson = False,
     ) -> None:
         """Recompute every leaf and root; compare with the ledger and the checkpoints."""
         texts = audit.read_checkpoint_files(checkpoint or [])
-        if source and Path(source).is_file():
+        if source and source.startswith(("http://", "https://")):
+            report = _verify_export_lines(_fetch_export(source, token), texts, public_key, source)
+        elif source and Path(source).is_file():
             report = _verify_export(Path(source), texts, public_key)
         else:
             target = Path(source) if source else data_dir
@@ -82,14 +85,39 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
+def _fetch_export(base_url: str, token: str | None) -> list[str]:
+    """The server's event export (auditors only), as the standalone verifier reads it."""
+    import httpx
+
+    url = base_url.rstrip("/") + "/api/ledger/export"
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        with httpx.Client(timeout=300) as client:
+            response = client.get(url, headers=headers)
+    except httpx.HTTPError as exc:
+        raise CliError(f"cannot fetch {url}: {exc}") from None
+    if response.status_code != 200:
+        raise CliError(f"{url} answered {response.status_code}: {response.text[:200]}")
+    return response.text.splitlines()
+
+
 def _verify_export(path: Path, texts: list[str], public_key: Path | None) -> audit.AuditReport:
+    try:
+        with path.open(encoding="utf-8") as lines:
+            return _verify_export_lines(list(lines), texts, public_key, str(path))
+    except OSError as exc:
+        raise CliError(f"cannot read export {path}: {exc.strerror}") from None
+
+
+def _verify_export_lines(lines: list[str], texts: list[str], public_key: Path | None, where: str) -> audit.AuditReport:
     from archive.ledger.verifier import read_export, verify_export
 
     try:
-        with path.open(encoding="utf-8") as lines:
-            export = read_export(lines)
-    except (OSError, ValueError) as exc:
-        raise CliError(f"cannot read export {path}: {exc}") from None
+        export = read_export(lines)
+    except ValueError as exc:
+        raise CliError(f"cannot read export from {where}: {exc}") from None
+    if texts and public_key is None:
+        raise CliError("--public-key is needed to check checkpoints against an export")
     report = verify_export(export, checkpoints=texts, public_key=public_key)
     return audit.AuditReport(report.ok, report.problems, report.size, report.root, report.first_bad, report.checkpoints_verified)
 
