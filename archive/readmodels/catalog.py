@@ -10,6 +10,8 @@ from archive.readmodels.base import Change, LoggedEvent, RecordModel, dumps, loa
 from archive.readmodels.db import Cursor, ReadDatabase
 
 PAGE_SIZE_MAX = 200
+# What the public sees: nothing screened, withdrawn or unpublished (those still exist for auditors).
+PUBLIC = "r.restricted = 0 AND (r.status IS NULL OR r.status NOT IN ('withdrawn', 'unpublished'))"
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,7 @@ class CatalogFilter:
     person: str | None = None
     year: int | None = None
     status: str | None = None
-    include_restricted: bool = False
+    include_restricted: bool = False  # False: the public view (see PUBLIC)
     page: int = 1
     page_size: int = 50
 
@@ -140,7 +142,7 @@ class Catalog(RecordModel):
             where.append("r.year = ?")
             params.append(flt.year)
         if not flt.include_restricted:
-            where.append("r.restricted = 0")
+            where.append(PUBLIC)
         for kind, target in (("organisation", flt.organisation), ("person", flt.person)):
             if target:
                 where.append(
@@ -161,7 +163,7 @@ class Catalog(RecordModel):
         return [_row(r) for r in rows], int(total["n"]) if total else 0
 
     def counts(self, include_restricted: bool = False) -> dict[str, int]:
-        clause = "" if include_restricted else "WHERE restricted = 0"
+        clause = "" if include_restricted else f"WHERE {PUBLIC.replace('r.', '')}"
         with self.db.read() as cur:
             rows = cur.execute(f"SELECT kind, COUNT(*) AS n FROM rm_records {clause} GROUP BY kind").fetchall()
         return {r["kind"]: int(r["n"]) for r in rows}
