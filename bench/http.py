@@ -10,6 +10,13 @@ each route's throughput as a ratio of the baseline (target for record JSON: >= 0
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on sys.path and its name shadows the
+# standard library's `http` package (httpx needs http.client): take the folder off.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import argparse
 import os
 import socket
