@@ -67,11 +67,21 @@ _VERBS = (
     "avslutter|avsluttar|avsluttet|avslutta|innrømmer|innrømmar|innrømmet|innrømte|"
     "advarer|åtvarar|advarte|åtvara|oppsummerer|oppsummerte|utdyper|utdjupar|utdypet|"
     "kommenterer|kommenterte|spør|spurte|ler|humrer|tror|trur|håper|håpar|lover|lovar|"
-    "roser|erkjenner|erkjente|vedgår|vedgikk|legger|legg|la|slår|slo|held|heldt"
+    "roser|rosar|rosa|erkjenner|erkjente|vedgår|vedgikk|legger|legg|la|slår|slo|held|heldt|"
+    # Press releases quote by writing ("skriver statsråden i pressemeldinga").
+    "skriver|skriv|skrev|skreiv|"
+    "hevder|hevdar|hevdet|hevda|bekrefter|stadfestar|bekreftet|stadfesta|fastslår|fastslo|"
+    "konkluderer|konkluderte|oppfordrer|oppmodar|oppfordret|oppmoda|varsler|varslar|varslet|"
+    "medgir|medgav|tilføyer|føyer|føyde|minner|minnet|minte|peker|peiker|peikar|pekte|peika|"
+    "skyter|skyt|skjøt"
 )
 # Verbs that need a particle after the subject: "legger han til", "held ho fram", "slår X fast".
+# Without their particle these are ordinary verbs ("la fram", "held møte", "peker ut").
 _PARTICLE_VERBS = {"legger": "til", "legg": "til", "la": "til", "slår": "fast", "slo": "fast",
-                   "held": "fram", "heldt": "fram"}  # fmt: skip
+                   "held": "fram", "heldt": "fram", "føyer": "til", "føyde": "til",
+                   "minner": "om", "minnet": "om", "minte": "om", "peker": "på", "peiker": "på",
+                   "peikar": "på", "pekte": "på", "peika": "på", "skyter": "inn", "skyt": "inn",
+                   "skjøt": "inn"}  # fmt: skip
 PRONOUNS = {"han", "hun", "ho", "hen"}
 
 _SUBJECT = (
@@ -84,13 +94,14 @@ _SUBJECT = (
 # or — for named speakers only — plain space ("… Happy Feet sier fylkesordfører Solli").
 CLAUSE = re.compile(
     rf"(?P<lead>\s*[,]?\s*[”»\"]?\s*,?\s+)(?P<verb>{_VERBS})\s+(?:(?P<subject>{_SUBJECT}))"
-    rf"(?:\s+(?P<particle>til|fram|fast))?"
+    rf"(?:\s+(?P<particle>til|fram|fast|på|om|inn))?"
     rf"(?=\s*(?:[.!?,;:]|[-–—]|$)|\s+[{_LOWER}(])"
 )
 # A separate attribution sentence after the quote: "… stolte av. Det sa fylkesordfører X i …".
 ATTRIBUTION_SENTENCE = re.compile(
     rf"(?P<lead>(?<=[.!?…])\s+|^)(?:Det|Dette|Slik|Så)\s+(?P<verb>sa|sier|seier|mener|meiner|"
-    rf"fortalte|forteller|fortel|uttalte|understreket|understreka|fremhevet|framheva)\s+"
+    rf"fortalte|forteller|fortel|fortalde|uttalte|uttala|uttaler|understreket|understreka|understreker|"
+    rf"understrekar|fremhevet|framheva|skriver|skriv|skrev|skreiv|opplyser|opplyste|påpeker|påpeikar)\s+"
     rf"(?P<subject>{_SUBJECT})(?=\s*(?:[.!?,;:]|$)|\s+[{_LOWER}(])"
 )
 

@@ -107,12 +107,35 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 _META = re.compile(
-    r"^(?:publisert|oppdatert|sist oppdatert|sist endret|dato\s*:|av\s*:|skrevet av|tekst\s*:|"
+    r"^(?:publisert|oppdatert|sist oppdatert|sist endret|sist endra|endret\s*:|endra\s*:|dato\s*:|"
+    r"av\s*:|skrevet av|skrive av|tekst\s*:|tekst og foto\s*:|tekst og bilete\s*:|"
     r"foto\s*:|utgiver\s*:|utgjevar\s*:|kilde\s*:|kjelde\s*:)"
     r"|^av\s+[^.]{1,60}?,\s*publisert\b",
     re.IGNORECASE,
 )
-_DATE_ONLY = re.compile(r"^[\d.\-/ ]+(?:kl\.?\s*[\d.:]+)?$")
+# "07.12.2016 09:12", "12.03.2019 kl. 14.32": a CMS date stamp on its own line.
+_DATE_ONLY = re.compile(r"^[\d.\-/ ]+(?:(?:kl\.?\s*)?\d{1,2}[.:]\d{2})?$")
+# Share buttons and page-type labels that CMSs print around the article ("Del på Twitter").
+_SHARE_OR_TYPE = re.compile(
+    r"^(?:del(?:\s+(?:på|i|via|denne siden|denne sida|artikkelen|saka|saken))?(?:\s+\w+)?|"
+    r"tips en venn|tips ein venn|e-post|epost|twitter|facebook|linkedin|"
+    r"pressemelding|pressemeldingar|pressemeldinger|nyhet|nyheit|nyheter|nyheiter|aktuelt|artikkel)"
+    r"(?:\s*[|·:]\s*.*)?$",
+    re.IGNORECASE,
+)
+# Contact blocks at the end of press releases: the label, then name, phone and e-mail lines.
+_CONTACT_LABEL = re.compile(
+    r"^(?:kontaktperson(?:ar|er)?|kontakt|pressekontakt|for mer informasjon|for meir informasjon|"
+    r"for spørsmål|spørsmål om saka|spørsmål om saken|mer informasjon|meir informasjon)\b.*:",
+    re.IGNORECASE,
+)
+_CONTACT_DETAIL = re.compile(
+    r"(?:\b(?:tlf|telefon|mobil|mob|e-post|epost)\b\.?\s*:?|\+?47\s*\d{2}|\b\d{2,3}(?:\s?\d{2}){3}\b|\b\d{8}\b"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
+# "Fakta", "FAKTA:", "Fakta om planen", "Dette er …": a box whose dash lines are a list.
+_FACT_HEADING = re.compile(r"^(?:fakta|faktaboks|kort om|bakgrunn|nøkkeltal|nøkkeltall)\b", re.IGNORECASE)
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|tiff?)$", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(r"\b(?:Foto|Illustrasjon|Bilde|Photo)\s*:", re.IGNORECASE)
 _RELATED = re.compile(
@@ -207,6 +230,7 @@ def _classify(units: list[_Unit]) -> None:
     """Mark chrome, metadata, captions, links, bylines and subheadings; the rest is body."""
     expect_author = False
     after_image = False
+    in_contact = False
     stopped = False
     for index, unit in enumerate(units):
         if unit.kind == "title":
@@ -227,8 +251,22 @@ def _classify(units: list[_Unit]) -> None:
         if expect_author and len(text) < 80:
             unit.kind, expect_author = "meta", False
             continue
-        if _META.search(text) or _DATE_ONLY.match(text):
+        if _META.search(text) or _DATE_ONLY.match(text) or _SHARE_OR_TYPE.match(text):
             unit.kind = "meta"
+            continue
+        if _CONTACT_LABEL.match(text):
+            unit.kind, in_contact = "meta", True
+            continue
+        if in_contact and (unit.block == units[index - 1].block or _CONTACT_DETAIL.search(text)):
+            # The name, phone and e-mail lines of a contact block are no article text.
+            unit.kind = "meta"
+            continue
+        in_contact = False
+        if _CONTACT_DETAIL.search(text) and len(text) < 80 and not _has_speech(text):
+            unit.kind = "meta"
+            continue
+        if _is_list_item(units, index):
+            unit.kind = "list"
             continue
         if _IMAGE_FILE.match(text):
             unit.kind, after_image = "chrome", True
@@ -251,6 +289,36 @@ def _classify(units: list[_Unit]) -> None:
             continue
         if _is_subheading(units, index):
             unit.kind = "subheading"
+
+
+def _is_list_item(units: list[_Unit], index: int) -> bool:
+    """A short dash line in a fact box or among other such lines is a bullet, not speech.
+
+    "- 21 kommuner" / "- Tre regioner": no attribution, no sentence end, and either a
+    "Fakta" heading above or another such bullet next to it in the same block.
+    """
+    if not _is_bullet_like(units[index].text):
+        return False
+    for earlier in reversed(units[:index]):
+        if earlier.kind == "list":
+            continue
+        if _FACT_HEADING.match(earlier.text):
+            return True
+        break
+    unit = units[index]
+    neighbours = [
+        units[j] for j in (index - 1, index + 1)
+        if 0 <= j < len(units) and units[j].block == unit.block
+    ]  # fmt: skip
+    return any(_is_bullet_like(u.text) for u in neighbours)
+
+
+def _is_bullet_like(text: str) -> bool:
+    dash = _DASH_START.match(text)
+    if not dash:
+        return False
+    rest = text[dash.end() :].strip()
+    return len(rest.split()) <= 10 and rest[-1:] not in "!?…" and attr.CLAUSE.search(rest) is None
 
 
 def _is_photo_block_line(units: list[_Unit], index: int) -> bool:

@@ -26,9 +26,12 @@ class SqlNodeStore:
         self.cur = cur
 
     def get(self, level: int, index: int) -> bytes:
-        row = self.cur.execute(
-            "SELECT hash FROM rm_ledger_nodes WHERE level = ? AND idx = ?", (level, index)
-        ).fetchone()
+        if level == 0:  # leaves live in rm_ledger_leaves only
+            row = self.cur.execute("SELECT leaf_hash AS hash FROM rm_ledger_leaves WHERE leaf_index = ?", (index,)).fetchone()
+        else:
+            row = self.cur.execute(
+                "SELECT hash FROM rm_ledger_nodes WHERE level = ? AND idx = ?", (level, index)
+            ).fetchone()
         if row is None:
             raise MissingNodeError(f"ledger node ({level}, {index}) is missing")
         return bytes(row["hash"])
@@ -36,7 +39,7 @@ class SqlNodeStore:
     def put_many(self, nodes: Iterable[Node]) -> None:
         self.cur.executemany(
             "INSERT INTO rm_ledger_nodes (level, idx, hash) VALUES (?, ?, ?)",
-            [(level, index, value) for level, index, value in nodes],
+            [(level, index, value) for level, index, value in nodes if level > 0],
         )
 
 
@@ -81,7 +84,7 @@ class Ledger(RecordModel):
             "leaf_hash) VALUES (?, ?, ?, ?, ?, ?)",
             leaves,
         )
-        store.put_many(nodes)
+        store.put_many(nodes)  # interior nodes only; level 0 is the leaves table
 
     @staticmethod
     def _size(cur: Cursor) -> int:
