@@ -8,6 +8,7 @@ speech — `, sier Ryberg.`, `, seier fylkesordførar X.`, `legg han til`, a sep
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 # --- Building blocks -------------------------------------------------------------------
@@ -73,7 +74,7 @@ _VERBS = (
     "hevder|hevdar|hevdet|hevda|bekrefter|stadfestar|bekreftet|stadfesta|fastslår|fastslo|"
     "konkluderer|konkluderte|oppfordrer|oppmodar|oppfordret|oppmoda|varsler|varslar|varslet|"
     "medgir|medgav|tilføyer|føyer|føyde|minner|minnet|minte|peker|peiker|peikar|pekte|peika|"
-    "skyter|skyt|skjøt"
+    "skyter|skyt|skjøt|lova|lovet|lovte|lovde"
 )
 # Verbs that need a particle after the subject: "legger han til", "held ho fram", "slår X fast".
 # Without their particle these are ordinary verbs ("la fram", "held møte", "peker ut").
@@ -87,8 +88,13 @@ PRONOUNS = {"han", "hun", "ho", "hen"}
 _SUBJECT = (
     r"(?P<pronoun>han|hun|ho|hen)"
     rf"|(?P<role_name>{ROLE_WITH_QUALIFIER}),?\s+(?P<rn_name>{ANY_NAME})(?:\s*{PARTY_PAREN.replace('party', 'rn_party')})?"
-    rf"|(?P<role_def>{ROLE_DEFINITE})"
+    # "den nyvalde fylkesordføraren", "den avtroppande rådmannen": a described role word.
+    rf"|(?:(?i:den|det|dei|de)\s+(?:[{_LOWER}]+\s+)?)?(?P<role_def>{ROLE_DEFINITE})"
     rf"|(?P<name>{ANY_NAME})(?:\s*{PARTY_PAREN})?(?:,\s+(?P<name_role>{_ROLE_PHRASE_AFTER}))?"
+    # An organisation speaks in press releases ("skriv NHO", "sier departementet"): the
+    # statement is kept, with no person.
+    rf"|(?P<org>[{_UPPER}]{{2,}}(?:-[{_LOWER}]+)?|[{_UPPER}]?[{_LOWER}]*(?:departementet|direktoratet|"
+    rf"fylkeskommunen|kommunen|regjeringen|regjeringa|statsforvalteren|statsforvaltaren|fylkesmannen))"
 )
 # The clause itself. The lead is a comma (", sier X"), a closing quote mark (`,” seier X`)
 # or — for named speakers only — plain space ("… Happy Feet sier fylkesordfører Solli").
@@ -111,8 +117,15 @@ _ROLE_BEFORE_NAME = re.compile(
 )
 _NAME_WITH_ROLE = re.compile(
     rf"(?<![\w-])(?P<name>{FULL_NAME})(?:\s*{PARTY_PAREN})?"
-    rf"(?:,\s+|\s+(?:er|blir|ble|vart|var|er\s+ny|blir\s+ny|er\s+nyvald|er\s+nyvalgt)\s+"
+    rf"(?:,\s+|\s+(?:er|blir|ble|blei|vart|var|er\s+ny|blir\s+ny|er\s+nyvald|er\s+nyvalgt)\s+"
+    # "er vald til ny fylkesordførar", "er tilsett som rådmann"
+    rf"(?:(?:vald|valt|valgt|gjenvald|gjenvalgt|tilsett|ansatt|konstituert|utnevnt|utnemnd)\s+(?:til|som)\s+)?"
     rf"(?:ny\s+|nyvald\s+|nyvalgt\s+|konstituert\s+)?)(?P<role>{_ROLE_PHRASE_AFTER})"
+)
+# "Fylkesvaraordførar vart Marit Tveit (Ap)", "Ny leiar blir Kari Holm": role, verb, name.
+_ROLE_THEN_NAME = re.compile(
+    rf"(?<![\w-])(?P<role>{ROLE_WITH_QUALIFIER})\s+(?:vart|ble|blei|blir|er)\s+(?P<name>{FULL_NAME})"
+    rf"(?:\s*{PARTY_PAREN})?"
 )
 _NAME_WITH_PARTY = re.compile(rf"(?<![\w-])(?P<name>{FULL_NAME})\s*{PARTY_PAREN}")
 # "Roger Ryberg (Ap), fylkesordfører" or "Bjørn Arild Gram, styreleder i KS." on its own line.
@@ -201,6 +214,8 @@ def scan_people(text: str, registry: PersonRegistry) -> None:
             registry.add(match.group("name"), match.group("party"), match.group("role"))
         for match in _NAME_WITH_ROLE.finditer(line):
             registry.add(match.group("name"), match.group("party"), match.group("role"))
+        for match in _ROLE_THEN_NAME.finditer(line):
+            registry.add(match.group("name"), match.group("party"), match.group("role"))
         for match in _NAME_WITH_PARTY.finditer(line):
             registry.add(match.group("name"), match.group("party"))
         if NAME_ONLY_LINE.match(line):
@@ -212,20 +227,63 @@ def scan_people(text: str, registry: PersonRegistry) -> None:
 
 def resolve_subject(
     match: re.Match[str], registry: PersonRegistry, previous: ParsedPerson | None,
-    nearby: ParsedPerson | None,
+    nearby: ParsedPerson | None, recent: Sequence[ParsedPerson] = (),
 ) -> Speaker:  # fmt: skip
-    """Turn the subject of an attribution clause into a person, or an honest None."""
+    """Turn the subject of an attribution clause into a person, or an honest None.
+
+    `recent` lists the people mentioned so far, latest last: a "ho"/"hun" that cannot be
+    the previous speaker (a known man's first name) goes to the latest fitting person.
+    """
     groups = match.groupdict()
     if groups.get("pronoun"):
-        if nearby is not None:
+        pronoun = groups["pronoun"].lower()
+        if nearby is not None and pronoun_fits(pronoun, nearby):
             return Speaker(nearby, "preceding", 0.75)
-        return Speaker(previous, "pronoun", 0.8) if previous else Speaker(None, "pronoun", 0.0)
+        if previous is not None and pronoun_fits(pronoun, previous):
+            return Speaker(previous, "pronoun", 0.8)
+        fitting = [p for p in reversed(recent) if pronoun_fits(pronoun, p, strict=True)]
+        if fitting:
+            return Speaker(fitting[0], "pronoun", 0.6)
+        return Speaker(None, "pronoun", 0.0)
+    if groups.get("org"):
+        return Speaker(None, "organisation", 0.0)
     if groups.get("role_name"):
         role = groups["role_name"]
         return _by_name(groups["rn_name"], registry, previous, role, groups.get("rn_party"))
     if groups.get("role_def"):
         return resolve_role_word(groups["role_def"], registry, previous)
     return _by_name(groups["name"], registry, previous, groups.get("name_role"), groups.get("party"))
+
+
+# Common Norwegian first names by gender, to check "han"/"ho" against a candidate. A name
+# not listed is compatible with any pronoun: the check only rules out clear mismatches.
+_FEMALE = frozenset(
+    "anne inger kari marit ingrid liv eva berit astrid bjørg hilde anna solveig marianne randi ida "
+    "nina ellen elisabeth kristin heidi silje hanne grete gunn tone turid camilla ragnhild siri "
+    "monica linda tove wenche karin elin sigrid marte maria mari guri åse unni laila nora emma sara "
+    "lise line lene ane aud gro bente britt jorunn kirsten torill trine tonje vigdis åshild solfrid "
+    "ingunn oddny gunhild margit kjersti stine synnøve ragnhild hege janne mette malin ingeborg jenny "
+    "helga helene marte sissel reidun eli birgit liv-anne hanna kristine cecilie".split()
+)
+_MALE = frozenset(
+    "jan per bjørn ole lars kjell knut arne svein hans thomas geir tor terje morten john odd erik "
+    "martin andreas rune trond harald olav tore jon einar rolf magnus anders kristian leif nils "
+    "gunnar stein espen øyvind eirik petter jørgen sverre frode helge håkon arild ivar oddvar "
+    "steinar sigurd roger roar vidar tom kåre asbjørn trygve even tommy ola pål kjetil audun "
+    "halvor torbjørn sindre jostein ketil bård dag finn gaute henrik jonas mats simon torstein "
+    "aksel sveinung eivind egil atle ove bengt alf haakon sven".split()
+)
+
+
+def pronoun_fits(pronoun: str, person: ParsedPerson, strict: bool = False) -> bool:
+    """Could `pronoun` refer to `person`? Unknown first names fit unless `strict`."""
+    first = person.name.split()[0].lower() if " " in person.name else ""
+    female, male = first in _FEMALE, first in _MALE
+    if pronoun in {"ho", "hun"}:
+        return female or (not strict and not male)
+    if pronoun == "han":
+        return male or (not strict and not female)
+    return True
 
 
 def resolve_role_word(word: str, registry: PersonRegistry, previous: ParsedPerson | None) -> Speaker:

@@ -45,11 +45,14 @@ WEEKDAY_PATTERN = r"(?:" + "|".join(_WEEKDAYS) + r")"
 
 # A publication/update label, then (possibly after a colon and line breaks) the date.
 _LABELLED = re.compile(
-    r"\b(?P<label>publisert|publisert av|dato|oppdatert|sist oppdatert|endret|sist endret)"
+    r"\b(?P<label>publisert|publisert av|dato|oppdatert|sist oppdatert|endret|sist endret|endra|sist endra|"
+    r"oppretta|opprettet)"
     r"\b[^\S\n]*:?\s{0,6}" + DATE_PATTERN,
     re.IGNORECASE,
 )
-_PUBLISHED_LABELS = {"publisert", "dato"}
+_PUBLISHED_LABELS = {"publisert", "dato", "oppretta", "opprettet"}
+# Days named relative to the publication date in a report ("i går", "i dag", "i forgårs").
+_RELATIVE_DAYS = {"i dag": 0, "i går": 1, "i forgårs": 2, "i førgårs": 2}
 
 
 def parse_norwegian_date(s: str) -> date | None:
@@ -89,6 +92,12 @@ def resolve_weekday(word: str, reference: date) -> date:
     if weekday is None:
         raise ValueError(f"not a Norwegian weekday: {word!r}")
     return reference - timedelta(days=(reference.weekday() - weekday) % 7)
+
+
+def resolve_relative_day(phrase: str, reference: date) -> date | None:
+    """ "i går" in an article published `reference` is the day before; None if not such a phrase."""
+    offset = _RELATIVE_DAYS.get(" ".join(phrase.lower().split()))
+    return reference - timedelta(days=offset) if offset is not None else None
 
 
 def is_weekday(word: str) -> bool:

@@ -55,22 +55,30 @@ class ParsedMinutes:
 
 # Every label we know; a value runs from its label to the next one.
 _LABELS = (
-    r"Møtedato|Dato|Møtestad|Møtested|Stad|Sted|Møtetid|Tid|Møtestart|Møteslutt|Møteleder|"
+    r"Møtedato|Dato|Møtestad|Møtested|Stad|Sted|Møtetid|Tidspunkt|Tid|Møtestart|Møteslutt|Møteleder|"
     r"Møteleiar|Møtet blei styrt av|Møtet ble ledet av|Møtet vart leia av|Organ|Utval|Utvalg|"
     r"Referent|Sekretær|Saksnr til og frå|Saksnr|Til stede|Til stades|Møtt|Møtande medlemer|"
     r"Møtande medlemmer|Møtande|Møtende medlemmer|Møtende|Faste medlemer til stades|"
     r"Faste medlemmer til stede|Varamedlemer til stades|Varamedlemmer til stede|Forfall til møtet|"
     r"Forfall|Ikkje møtt|Ikke møtt|Fråvær|Fravær|Frafall|I tillegg deltok|Andre til stede|"
     r"Til stades med møte- og talerett|Sekretariat for møtet|Fra administrasjonen|Frå administrasjonen|"
-    r"Saksliste|Sakliste|Underskrifter|Møtedeltakarar|Medlemmer|Varamedlemmer|Andre"
+    r"Saksliste|Sakliste|Underskrifter|Møtedeltakarar|Medlemmer|Varamedlemmer|Andre|"
+    # Longer forms first: the alternation takes the first that fits.
+    r"Faste medlemmer som møtte|Faste medlemer som møtte|Varamedlemmer som møtte|"
+    r"Varamedlemer som møtte|Fra administrasjonen møtte|Frå administrasjonen møtte|Frammøtte|"
+    r"Fremmøtte|Møtte ikke|Møtte ikkje|Meldt forfall|Forfall meldt|Ikke til stede|Ikkje til stades"
 )
 # Section labels may stand without a colon ("Forfall", "Medlemmer"); other labels need one,
 # so that "utval" or "tid" inside a sentence is not taken for a label.
 _COLONLESS = (
     r"Til stede|Til stades|Møtt|Møtande medlemer|Møtande medlemmer|Møtende medlemmer|"
     r"Faste medlemer til stades|Faste medlemmer til stede|Forfall til møtet|Forfall|Ikkje møtt|"
-    r"Ikke møtt|Fråvær|Fravær|Møtedeltakarar|Medlemmer|Varamedlemmer|Saksliste|Sakliste|Underskrifter"
+    r"Ikke møtt|Fråvær|Fravær|Møtedeltakarar|Medlemmer|Varamedlemmer|Saksliste|Sakliste|Underskrifter|"
+    r"Faste medlemmer som møtte|Faste medlemer som møtte|Varamedlemmer som møtte|Varamedlemer som møtte|"
+    r"Frammøtte|Fremmøtte|Møtte ikke|Møtte ikkje|Meldt forfall"
 )
+_COLONLESS = "|".join(sorted(_COLONLESS.split("|"), key=len, reverse=True))
+_LABELS = "|".join(sorted(_LABELS.split("|"), key=len, reverse=True))
 _LABEL = re.compile(
     rf"(?<![\w-])(?:(?P<label>{_LABELS}|{_LABELS.upper()})\s*:|(?P<section>{_COLONLESS}|{_COLONLESS.upper()})\b)"
 )
@@ -78,9 +86,17 @@ _PRESENT = {
     "til stede", "til stades", "møtt", "møtande medlemer", "møtande medlemmer", "møtande",
     "møtende medlemmer", "møtende", "faste medlemer til stades", "faste medlemmer til stede",
     "varamedlemer til stades", "varamedlemmer til stede", "møtedeltakarar", "medlemmer",
-    "varamedlemmer", "i tillegg deltok", "andre til stede",
+    "varamedlemmer", "i tillegg deltok", "andre til stede", "faste medlemmer som møtte",
+    "faste medlemer som møtte", "varamedlemmer som møtte", "varamedlemer som møtte", "frammøtte",
+    "fremmøtte", "fra administrasjonen", "frå administrasjonen", "fra administrasjonen møtte",
+    "frå administrasjonen møtte",
 }  # fmt: skip
-_ABSENT = {"forfall til møtet", "forfall", "ikkje møtt", "ikke møtt", "fråvær", "fravær", "frafall"}
+_ABSENT = {
+    "forfall til møtet", "forfall", "ikkje møtt", "ikke møtt", "fråvær", "fravær", "frafall",
+    "møtte ikke", "møtte ikkje", "meldt forfall", "forfall meldt", "ikke til stede", "ikkje til stades",
+}  # fmt: skip
+# Sections listing deputies as "Name  Møtte for  Party": the middle name is whom they replaced.
+_SUBSTITUTES = {"varamedlemmer som møtte", "varamedlemer som møtte"}
 _CHAIR = {"møteleder", "møteleiar", "møtet blei styrt av", "møtet ble ledet av", "møtet vart leia av"}
 
 # Political bodies: "Kommunestyret", "Finansutvalet", "Fellesnemnd", "Rådmannsutvalget" …
@@ -97,12 +113,12 @@ _HEADER_TABLE = re.compile(
 )
 _ORGANISATION = re.compile(r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå-]+)?\s+(?:fylkes)?kommune)\b")
 _TIME = re.compile(
-    r"(?:\b(?:møtetid|tid|kl)\b\.?\s*:?\s*(?:kl\.?\s*)?)"
+    r"(?:\b(?:møtetid|tidspunkt|tid|kl)\b\.?\s*:?\s*(?:kl\.?\s*)?)"
     r"(?P<h1>\d{1,2})[:.](?P<m1>\d{2})(?:\s*(?:[-–]|til)?\s*(?:kl\.?\s*)?(?P<h2>\d{1,2})[:.](?P<m2>\d{2}))?",
     re.IGNORECASE,
 )
 _CASE = re.compile(
-    r"(?<![\d/])(?<!\d-)(?:(?:PS|RS|Sak|SAK)\s*(?:nr\.?\s*)?)?(?P<number>\d{1,3}/(?:\d{2}|(?:19|20)\d{2}))"
+    r"(?<![\d/])(?<!\d-)(?:(?P<prefix>PS|RS|Sak|SAK)\s*(?:nr\.?\s*)?)?(?P<number>\d{1,3}/(?:\d{2}|(?:19|20)\d{2}))"
     r"(?![\d/]|-\d)"
     r"|\b(?:Sak|SAK)\s+(?P<plain>\d{1,3})\s*:"
 )
@@ -113,7 +129,15 @@ _PROPOSAL = re.compile(
 )
 # "Vedtak:" but not the "Forslag til vedtak:" that precedes it.
 _DECISION = re.compile(
-    r"(?<!til )(?<![\w-])[Vv]edtak\s*:\s*|(?<!TIL )(?<![\w])VEDTAK\s*:?\s*|^Vedtak\s*$", re.MULTILINE
+    r"(?<!til )(?<![\w-])[Vv]edtak(?:\s+i\s+[A-ZÆØÅa-zæøå][\wæøå-]*)?\s*:\s*|(?<!TIL )(?<![\w])VEDTAK\s*:?\s*"
+    r"|^Vedtak(?:\s+i\s+[\wæøå-]+)?\s*$",
+    re.MULTILINE,
+)
+# A decision that only says the proposal was adopted: "Samrøystes vedteke.", "Enstemmig vedtatt".
+_ADOPTION_ONLY = re.compile(
+    r"^(?:(?:samrøystes|enstemmig|einstemmig|innstillinga|innstillingen|framlegget|forslaget)\s+)?"
+    r"(?:vedteke|vedtatt|vedtok|godkjent)\s*\.?$",
+    re.IGNORECASE,
 )
 # A case number mentioned in passing ("etter sak 091/16", "til sak 055/13 og 056/13").
 _REFERENCE_BEFORE = re.compile(
@@ -130,16 +154,33 @@ _PARTY = rf"(?:{attr.PARTY})"
 _NAME = rf"{attr.NAME_WORD}(?:\s+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,3}}"
 _NAME_SHORT = rf"{attr.NAME_WORD}(?:\s+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,2}}"
 # The ways minutes print one participant; the best-fitting one is used per section.
+_TABLE_ROLE = rf"(?:{_ROLE_WORDS}|{attr.ROLE})"
 _PERSON_PATTERNS = (
     re.compile(rf"(?P<name>{_NAME})\s*\((?P<party>{_PARTY})\)(?:,\s*(?P<role>[a-zæøå][^,\n]*))?"),
+    # A flattened table row "Navn  Funksjon  Representerer": "Anne Berg Fylkesordfører Sp".
+    re.compile(rf"^(?P<name>{_NAME})\s+(?P<role>{_TABLE_ROLE})\s+(?P<party>{_PARTY})[^\S\n]*$", re.MULTILINE),
     re.compile(rf"(?P<name>{_NAME}),\s*(?P<party>{_PARTY})\b"),
     re.compile(
         rf"(?P<name>{_NAME})\s+(?P<org>[A-ZÆØÅ][a-zæøå]+)\s+(?:(?P<party>{_PARTY})\s+)?(?P<role>{_ROLE_WORDS})\b"
     ),
     re.compile(rf"(?P<name>{_NAME})\s+(?P<org>[A-ZÆØÅ][a-zæøå]+)\s+(?P<party>{_PARTY})\b"),
     re.compile(rf"(?P<name>{_NAME})\s*/\s*(?P<org>[A-ZÆØÅ][\wæøå]+(?:\s+og\s+[A-ZÆØÅ][\wæøå]+)?)"),
-    re.compile(rf"^(?P<name>{_NAME})(?:,\s*(?P<role>[^\n]+))?$", re.MULTILINE),
+    # "Tore Hansen, fylkesrådmann" or "Per Olav Grønvik, Volda" (a capitalised place is the
+    # member's municipality, not a role).
+    re.compile(
+        rf"^(?P<name>{_NAME})(?:,\s*(?:(?P<org>[A-ZÆØÅ][\wæøå-]+(?:\s+(?:og\s+)?[A-ZÆØÅ][\wæøå-]+)*)|(?P<role>[^\n]+)))?$",
+        re.MULTILINE,
+    ),
+    # "Rådmann Geir Bakken": role before the name.
+    re.compile(rf"^(?P<role>{_TABLE_ROLE})\s+(?P<name>{_NAME})\s*$", re.MULTILINE),
 )
+# Column headings of flattened participant tables, and role words run into a name by PDF
+# extraction ("Parti Rolle Jarle Landås", "Medlem Bjarte Vatnøy"): never part of a name.
+_HEADER_WORDS = frozenset(
+    "navn namn funksjon representerer parti rolle møtte for kommune medlem varamedlem "
+    "programansvarleg".split()
+)
+_HEADER_LINE = re.compile(r"^(?:(?:Navn|Namn|Funksjon|Representerer|Parti|Rolle|Møtte for|Kommune)\s*)+$", re.MULTILINE)
 _SECTION_CAP = 1500
 
 
@@ -258,13 +299,45 @@ def _find_participants(labels: list[tuple[str, str]]) -> list[ParsedParticipant]
             continue
         if label not in _PRESENT and label not in _ABSENT:
             continue
+        if label in _SUBSTITUTES:
+            value = _split_substitutes(value, [p.name for p in people.values() if not p.present])
         for person in _people_in(value, present=label in _PRESENT):
             # An absent member listed again as present (or vice versa): the first listing wins.
             people.setdefault(person.name, person)
     return list(people.values())
 
 
+def _split_substitutes(section: str, absent: list[str]) -> str:
+    """"Ola Nes Lise Moen KrF" under "Møtte for" → "Ola Nes (KrF)", splitting at an absent name."""
+    lines = []
+    for line in _HEADER_LINE.sub("", section).split("\n"):
+        for name in absent:
+            row = re.match(rf"^(?P<deputy>{_NAME})\s+{re.escape(name)}\s+(?P<party>{_PARTY})\s*$", line.strip())
+            if row:
+                line = f"{row['deputy']} ({row['party']}), varamedlem"
+                break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _clean_name(raw: str) -> tuple[str | None, str | None]:
+    """Drop table headings and role words run into the front of a name.
+
+    Returns the name (None if too little is left) and a role word found in front of it
+    ("Rådmann Geir Bakken"), which is the person's role when no other is printed.
+    """
+    words, role = raw.split(), None
+    while len(words) > 2 and (words[0].lower() in _HEADER_WORDS or re.fullmatch(_ROLE_WORDS, words[0])):
+        if re.fullmatch(_ROLE_WORDS, words[0]):
+            role = words[0]
+        words = words[1:]
+    if words[0].lower() in _HEADER_WORDS or any(w.lower() in {"navn", "namn", "representerer", "funksjon"} for w in words):
+        return None, None
+    return " ".join(words), role
+
+
 def _people_in(section: str, present: bool) -> list[ParsedParticipant]:
+    section = _HEADER_LINE.sub("", section)
     best: list[re.Match[str]] = []
     for pattern in _PERSON_PATTERNS:
         found = list(pattern.finditer(section))
@@ -274,9 +347,13 @@ def _people_in(section: str, present: bool) -> list[ParsedParticipant]:
     for match in best:
         groups = match.groupdict()
         role = (groups.get("role") or "").strip(" ,.") or None
+        name, role_in_front = _clean_name(match.group("name"))
+        if name is None:
+            continue
+        role = role or role_in_front
         people.append(
             ParsedParticipant(
-                name=" ".join(match.group("name").split()),
+                name=name,
                 role=role.lower() if role else None,
                 party=groups.get("party"),
                 present=present,
@@ -295,6 +372,9 @@ def _find_agenda_items(text: str) -> list[ParsedAgendaItem]:
     unanimous: dict[str, bool | None] = {}
     for index, match in enumerate(occurrences):
         number = match.group("number") or match.group("plain")
+        if match.group("prefix") == "RS":
+            # Referatsaker are numbered in their own series: "RS 4/16" is not "PS 4/16".
+            number = f"RS {number}"
         stop = occurrences[index + 1].start() if index + 1 < len(occurrences) else len(text)
         segment = text[match.end() : stop]
         if number not in titles:
@@ -327,6 +407,8 @@ def _outcome_of(segment: str) -> tuple[str | None, str | None, bool | None]:
     if decided:
         decision = _until_next_label(segment[decided.end() :])
     agreed = True if _UNANIMOUS.search(segment) else None
+    if decision is not None and proposal is not None and _ADOPTION_ONLY.match(decision):
+        decision = proposal
     if decision is None and proposal is not None and _ADOPTED.search(segment):
         # "Samrøystes vedteke" under a proposal: the proposal became the decision.
         decision = proposal
@@ -336,7 +418,9 @@ def _outcome_of(segment: str) -> tuple[str | None, str | None, bool | None]:
 def _until_next_label(text: str) -> str | None:
     text = text.lstrip(": \n")
     stop = re.search(
-        r"\n\s*\n(?=(?:Vedtak|Behandling|Handsaming|Forslag|Framlegg|Sak\b))|"
+        # A line that is only a label ("Votering:", "Fylkestingets vedtak:", "Behandling i møtet:").
+        r"\n[^\S\n]*[A-ZÆØÅ][\wæøå-]*(?:\s+[\wæøå-]+){0,4}\s*:[^\S\n]*(?=\n|$)|"
+        r"\n\s*\n(?=(?:Vedtak|Behandling|Handsaming|Forslag|Framlegg|Votering|Røysting|Sak\b))|"
         r"\n(?=\s*(?:Vedtak|VEDTAK|Samrøystes|Enstemmig|Einstemmig|Behandling|Handsaming)\b)|"
         r"(?:Behandling i møtet|Handsaming i møtet|Møtebehandling)\b|"
         r"\b[A-ZÆØÅ][\wæøå]+\s+si tilråding|\b[A-ZÆØÅ]{2,}-\d",

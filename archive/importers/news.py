@@ -117,7 +117,7 @@ _META = re.compile(
 _DATE_ONLY = re.compile(r"^[\d.\-/ ]+(?:(?:kl\.?\s*)?\d{1,2}[.:]\d{2})?$")
 # Share buttons and page-type labels that CMSs print around the article ("Del på Twitter").
 _SHARE_OR_TYPE = re.compile(
-    r"^(?:del(?:\s+(?:på|i|via|denne siden|denne sida|artikkelen|saka|saken))?(?:\s+\w+)?|"
+    r"^(?:del(?:\s+(?:på|i|via)\s+\w+|\s+(?:denne siden|denne sida|artikkelen|saka|saken))?|"
     r"tips en venn|tips ein venn|e-post|epost|twitter|facebook|linkedin|"
     r"pressemelding|pressemeldingar|pressemeldinger|nyhet|nyheit|nyheter|nyheiter|aktuelt|artikkel)"
     r"(?:\s*[|·:]\s*.*)?$",
@@ -143,6 +143,11 @@ _RELATED = re.compile(
     re.IGNORECASE,
 )
 _KICKER = re.compile(r"^(?P<kicker>[^:.!?«»\d]{3,60}):\s+(?P<rest>[^\s].*)$")
+# Marks that open a quote at the start of a paragraph; some CMSs print ”…” (both closing).
+_OPENERS = _OPEN_QUOTES + "”"
+_CLOSER_OF = {"«": "»", "“": "”", "„": "“", '"': '"', "”": "”"}
+# «Quote» opening a sentence mid-paragraph (after ". " or ": ").
+_INNER_QUOTE = re.compile(r"(?:(?<=[.!?:])\s+)(?P<open>[«“])(?P<quote>[^«»“”]+)[»”]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÆØÅ«“\"–—-])")
 
 
@@ -172,6 +177,8 @@ def parse_news(text: str) -> ParsedArticle:
     paragraph_units = [u for u in units if u.kind in {"paragraph", "cited"}]
     statements = _Statements(units, paragraph_units, registry).extract()
     published, updated = find_publication_dates(body)
+    if published is None:
+        published = _stamped_date(units)
     if not paragraph_units:
         warnings.append("no body paragraphs")
     if published is None:
@@ -198,6 +205,16 @@ def parse_news(text: str) -> ParsedArticle:
         meeting=_find_meeting([u.text for u in units if u.kind in {"paragraph", "lede"}], published),
         warnings=warnings,
     )
+
+
+def _stamped_date(units: list[_Unit]) -> date | None:
+    """An unlabelled date stamp near the top ("07.12.2016 09:12") is the publication date."""
+    for unit in units[:8]:
+        if unit.kind == "meta" and _DATE_ONLY.match(unit.text):
+            found = parse_norwegian_date(unit.text)
+            if found is not None:
+                return found
+    return None
 
 
 def _units(body: str, header_lines: int) -> list[_Unit]:
@@ -417,6 +434,10 @@ class _Segment:
     text: str
     match: re.Match[str] | None
     after_colon: str | None = None  # narrative before "…: -Quote" introducing the speaker
+    # "continues": an unclosed «… paragraph whose quote goes on in the next one (and whose
+    # speaker is named there); "needs_attribution": a whole «…» paragraph that is speech only
+    # if the next line says who said it (else it may be a quoted document or a pull quote).
+    kind: str = "plain"
 
 
 class _Statements:
@@ -429,25 +450,44 @@ class _Statements:
         self.previous: ParsedPerson | None = None
         self.nearby: ParsedPerson | None = None
         self.found: list[ParsedStatement] = []
+        # Everyone mentioned so far, latest last, for pronouns the previous speaker cannot fit.
+        self.recent: list[ParsedPerson] = []
 
     def extract(self) -> list[ParsedStatement]:
         for position, unit in enumerate(self.units):
             if unit.kind == "lede":
                 self._note_narrative(unit.text)
-            if unit.kind != "paragraph":
-                continue
-            segments = _segments_of(unit.text)
-            if not segments:
-                self._note_narrative(unit.text)
-                continue
-            for segment in segments:
-                self._record(unit, position, segment)
+            if unit.kind == "paragraph":
+                segments = _segments_of(unit.text)
+                if not segments:
+                    self._note_narrative(unit.text)
+                for segment in segments:
+                    self._record(unit, position, segment)
+            self._note_mentions(unit.text)
         return self.found
+
+    def _note_mentions(self, text: str) -> None:
+        found: list[tuple[int, ParsedPerson]] = []
+        for person in self.registry.people:
+            forms = {person.name, person.name.split()[-1]}
+            hits = (re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text) for form in forms)
+            at = max((m.start() for found_in in hits for m in found_in), default=-1)
+            if at >= 0:
+                found.append((at, person))
+        for _, person in sorted(found, key=lambda item: item[0]):
+            if person in self.recent:
+                self.recent.remove(person)
+            self.recent.append(person)
+
+    def _resolve(self, match: re.Match[str]) -> Speaker:
+        return attr.resolve_subject(match, self.registry, self.previous, self.nearby, self.recent)
 
     def _record(self, unit: _Unit, position: int, segment: _Segment) -> None:
         if segment.match is None and self._is_interview_question(segment, position):
             return
         speaker = self._speaker(segment, position)
+        if segment.kind == "needs_attribution" and speaker.method not in {"byline", "following"}:
+            return
         person = speaker.person
         self.found.append(
             ParsedStatement(
@@ -455,7 +495,7 @@ class _Statements:
                 speaker_name=person.name if person else None,
                 party=person.party if person else None,
                 role=person.role if person else None,
-                organisation=person.organisation if person else None,
+                organisation=person.organisation if person else _speaking_organisation(segment),
                 paragraph_index=self.paragraph_index[id(unit)],
                 method=speaker.method,
                 confidence=speaker.confidence if person else 0.0,
@@ -466,8 +506,14 @@ class _Statements:
 
     def _speaker(self, segment: _Segment, position: int) -> Speaker:
         if segment.match is not None:
-            return attr.resolve_subject(segment.match, self.registry, self.previous, self.nearby)
+            return self._resolve(segment.match)
         following = self.units[position + 1] if position + 1 < len(self.units) else None
+        if segment.kind == "continues" or (self.previous is None and self.nearby is None):
+            # The speaker is named at the end of the quote: "«A.» / «B», sier X." or, opening
+            # an article with no one introduced yet, "– A. / – B, sier X.".
+            ahead = self._named_in_next_quote(following)
+            if ahead is not None:
+                return ahead
         if following is not None and following.kind == "byline":
             byline = attr.BYLINE.match(following.text)
             if byline:
@@ -476,7 +522,7 @@ class _Statements:
         if following is not None and following.kind == "paragraph":
             after = attr.ATTRIBUTION_SENTENCE.match(following.text)
             if after and attr.particle_ok(after):
-                speaker = attr.resolve_subject(after, self.registry, self.previous, self.nearby)
+                speaker = self._resolve(after)
                 return Speaker(speaker.person, "following", speaker.confidence)
         if segment.after_colon is not None:
             person = _last_person_in(segment.after_colon, self.registry, self.previous)
@@ -486,10 +532,30 @@ class _Statements:
             return Speaker(self.nearby, "preceding", 0.65)
         if self.previous is not None:
             return Speaker(self.previous, "continuation", 0.75)
-        people = self.registry.people
+        # The only person named so far is the likely speaker; someone named only further
+        # down (a contact line, a later paragraph) is not: better None than a guess.
+        people = [p for p in self.registry.people if self._named_before(p, position)]
         if len(people) == 1:
             return Speaker(people[0], "preceding", 0.5)
         return Speaker(None, "continuation", 0.0)
+
+    def _named_in_next_quote(self, following: _Unit | None) -> Speaker | None:
+        if following is None or following.kind != "paragraph":
+            return None
+        if not (_DASH_START.match(following.text) or following.text[:1] in _OPENERS):
+            return None
+        segments = _segments_of(following.text)
+        if not segments or segments[0].match is None or segments[0].match.group("pronoun"):
+            return None
+        speaker = self._resolve(segments[0].match)
+        return Speaker(speaker.person, "following", speaker.confidence) if speaker.person else None
+
+    def _named_before(self, person: ParsedPerson, position: int) -> bool:
+        surname = person.name.split()[-1]
+        return any(
+            re.search(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", u.text)
+            for u in self.units[:position]
+        )
 
     def _is_interview_question(self, segment: _Segment, position: int) -> bool:
         """A dashed question answered by a dashed paragraph is the journalist asking."""
@@ -506,14 +572,23 @@ class _Statements:
                 self.nearby = person
 
 
+def _speaking_organisation(segment: _Segment) -> str | None:
+    """The body named as the source of an unattributed-to-a-person quote ("skriv NHO")."""
+    match = segment.match
+    return match.group("org") if match is not None and "org" in match.re.groupindex else None
+
+
 def _segments_of(text: str) -> list[_Segment]:
     """The quoted stretches of a paragraph: dash paragraphs, «…» speech, mid-paragraph dashes."""
     dash = _DASH_START.match(text)
     if dash:
         return _dash_segments(text[dash.end() :])
-    if text[:1] in _OPEN_QUOTES:
-        segment = _guillemet_segment(text)
+    if text[:1] in _OPENERS:
+        segment = _guillemet_segment(text) or _whole_quote_segment(text)
         return [segment] if segment else []
+    inner = _inner_quote_segment(text)
+    if inner is not None:
+        return [inner]
     # A quote whose opening mark was lost, closed by ”/» right before the clause.
     for match in attr.CLAUSE.finditer(text):
         if _valid_clause(match) and any(q in match.group("lead") for q in _CLOSE_QUOTES):
@@ -529,6 +604,36 @@ def _segments_of(text: str) -> list[_Segment]:
             return [_Segment(s.text, s.match, intro if s.match is None else None) for s in segments]
         return [s for s in segments if s.match is not None]
     return []
+
+
+def _whole_quote_segment(text: str) -> _Segment | None:
+    """A paragraph that is one quote with no clause: «Quote.» or an unclosed «Quote … (continues)."""
+    opener = text[0]
+    closer = _CLOSER_OF.get(opener, opener)
+    inner = text[1:]
+    if closer not in inner:
+        # Norwegian style: each paragraph of a long quote opens with «, only the last closes.
+        return _Segment(inner.strip(), None, kind="continues") if len(inner.split()) >= 4 else None
+    if inner.rstrip(" .").endswith(closer) and inner.count(closer) == 1:
+        quote = inner.rstrip(" .")[:-1].strip()
+        return _Segment(quote, None, kind="needs_attribution") if len(quote.split()) >= 4 else None
+    return None
+
+
+def _inner_quote_segment(text: str) -> _Segment | None:
+    """«Quote.» opening a sentence inside narrative, then "Det sa X." or ", sier X"."""
+    for quoted in _INNER_QUOTE.finditer(text):
+        if len(quoted.group("quote").split()) < 4:
+            continue  # a scare-quoted phrase, not speech
+        rest = text[quoted.end() :]
+        # The full stop sits inside the marks («… eldre.» Det sa X), so match from "Det".
+        after = attr.ATTRIBUTION_SENTENCE.match(rest.lstrip()) if quoted.group("quote")[-1:] in ".!?" else None
+        if after is not None and attr.particle_ok(after):
+            return _Segment(quoted.group("quote").strip(), after)
+        clause = attr.CLAUSE.match(rest)
+        if clause is not None and _valid_clause(clause) and clause.start() == 0:
+            return _Segment(_trim_quote(quoted.group("quote")), clause)
+    return None
 
 
 def _dash_segments(body: str) -> list[_Segment]:

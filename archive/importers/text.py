@@ -19,12 +19,17 @@ _HEADER_KEY = re.compile(r"^(source|licence|license|language)\s*:\s*(.*)$", re.I
 _NN_MARKERS = frozenset(
     "ikkje seier frå eg kva dei vere ein eit ho korleis kven berre mykje noko heile vart vore "
     "òg meir sjå difor då kvar saman gjer sidan fekk vert ynskjer ønskjer tek gong gongen "
-    "fylkesordførar ordførar leiar kommunane fylket".split()
+    "fylkesordførar ordførar leiar kommunane fylket "
+    # Minutes vocabulary, where the short function words above may be scarce.
+    "vedteke vedtekne samrøystes framlegg møtestad utval utvalet høyring halde røyster "
+    "innstillinga handsaming frammøtte møtande varamedlemer sluttar".split()
 )
 _NB_MARKERS = frozenset(
     "ikke sier fra jeg hva de være en et hun hvordan hvem bare mye noe hele ble vært "
     "også mer se derfor hver sammen gjør siden fikk blir ønsker tar gang gangen "
-    "fylkesordfører ordfører leder kommunene".split()
+    "fylkesordfører ordfører leder kommunene "
+    "vedtatt enstemmig forslag møtested utvalg utvalget høring holde stemmer "
+    "innstillingen behandling fremmøtte møtende varamedlemmer slutter".split()
 )
 _WORD = re.compile(r"[a-zæøåòéA-ZÆØÅ]+")
 

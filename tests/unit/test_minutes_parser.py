@@ -90,3 +90,94 @@ def test_every_corpus_minutes_file_yields_something_sensible(shared_dir: Path) -
         # each yields at least a body, a date or agenda items.
         assert minutes.body or minutes.date or minutes.agenda_items
         assert minutes.source_url and minutes.language in {"nb", "nn"}
+
+
+# --- More layouts: flattened tables, PS/RS/Sak numbering, decision labels ---------------------
+
+
+def test_fylkesting_protocol_with_flattened_tables_and_votering() -> None:
+    # Given "MØTEPROTOKOLL" with "Utvalg:", "Møtested:", "Tidspunkt: 09:00 – 15:30", tables
+    # "Navn Funksjon Representerer", a "Møtte for" deputy table and PS/RS items,
+    minutes = parse_fixture("fylkesting-moteprotokoll-table.txt")
+    assert (minutes.body, minutes.organisation) == ("Fylkestinget", "Nordfjell fylkeskommune")
+    assert (minutes.date, minutes.place) == (date(2016, 10, 25), "Fylkeshuset, fylkestingssalen")
+    assert (minutes.start_time, minutes.end_time) == (time(9, 0), time(15, 30))
+    # every table row becomes one participant; the deputy is split from whom they replaced,
+    people = [(p.name, p.role, p.party, p.present) for p in minutes.participants]
+    assert people == [
+        ("Anne Berg", "fylkesordfører", "Sp", True),
+        ("Jon Eik", "medlem", "H", True),
+        ("Sigrid Holm", "nestleder", "Ap", True),
+        ("Per Kvam", "medlem", "FrP", True),
+        ("Lise Moen", "medlem", "KrF", False),
+        ("Ola Nes", "varamedlem", "KrF", True),
+        ("Tore Hansen", "fylkesrådmann", None, True),
+    ]
+    # the proposal stops at "Votering:", the decision follows "Fylkestingets vedtak:",
+    # and the referatsak keeps its own "RS" series.
+    items = {i.number: i for i in minutes.agenda_items}
+    assert list(items) == ["12/16", "13/16", "RS 4/16"]
+    assert items["12/16"].proposal == "Innkalling og saksliste godkjennes."
+    assert items["12/16"].unanimous is True
+    assert items["13/16"].proposal == items["13/16"].decision == (
+        "Fylkestinget vedtar regional plan for kollektivtrafikk 2017–2028."
+    )
+    assert items["RS 4/16"].title == "Referatsaker"
+    assert minutes.warnings == []
+
+
+def test_nynorsk_regionrad_with_frammotte_and_samroystes_vedteke() -> None:
+    # Given "Frammøtte:" listed as "Name, Kommune", "Sak 47/14", "Framlegg til vedtak:"
+    # and a decision that only reads "Samrøystes vedteke.",
+    minutes = parse_fixture("regionrad-nynorsk-sak.txt")
+    assert (minutes.body, minutes.date, minutes.place) == ("Regionrådet", date(2014, 10, 17), "Rådhuset i Ørsta")
+    people = [(p.name, p.organisation, p.present) for p in minutes.participants]
+    assert people == [
+        ("Per Olav Grønvik", "Volda", True),
+        ("Eirik Fure", "Ørsta", True),
+        ("Marit Sande", "Hareid", True),
+        ("Jon Kleiven", "Ulstein", False),
+    ]
+    first, second = minutes.agenda_items
+    # the adopted proposal is the decision, and "Vedtak i Regionrådet:" is a decision label.
+    assert (first.number, first.title) == ("47/14", "Samferdselsstrategi for regionen")
+    assert first.decision == "Regionrådet sluttar seg til samferdselsstrategien." and first.unanimous
+    assert second.decision == "Regionrådet rår fylkeskommunen til å halde fram med dagens rutemodell."
+    assert minutes.language == "nn"
+
+
+def test_saksprotokoll_with_radmannens_innstilling_and_vedtak_i_utvalget() -> None:
+    # Given "Saksprotokoll i Fylkesutvalget - 27.11.2018" with "Møtedato: … kl. 10:00",
+    minutes = parse_fixture("kommunestyre-saksprotokoll.txt")
+    assert (minutes.body, minutes.date, minutes.start_time) == ("Fylkesutvalget", date(2018, 11, 27), time(10, 0))
+    assert [p.name for p in minutes.participants] == ["Marianne Chesak", "Kari Nessa Nordtun", "Henrik Halleland"]
+    budget, festivals = minutes.agenda_items
+    # the proposal stops before "Behandling i møtet:" and the decision follows "Vedtak i Fylkesutvalget:",
+    assert budget.proposal == budget.decision == (
+        "Fylkesutvalget tilrår fylkestinget å vedta budsjett for 2019 slik det er lagt fram."
+    )
+    # and "Enstemmig vedtatt." under a proposal adopts it.
+    assert festivals.decision == festivals.proposal and festivals.unanimous is True
+
+
+def test_nynorsk_kommunestyre_protocol_with_tables_and_role_before_name() -> None:
+    minutes = parse_fixture("kommunestyre-nynorsk-moteprotokoll.txt")
+    assert (minutes.body, minutes.date) == ("Kommunestyret", date(2012 + 1, 12, 12))
+    assert (minutes.start_time, minutes.end_time) == (time(18, 0), time(21, 45))
+    people = [(p.name, p.role, p.party, p.present) for p in minutes.participants]
+    assert people == [
+        ("Eva Tveito", "ordførar", "Sp", True),
+        ("Kjell Olav Næss", "varaordførar", "Ap", True),
+        ("Hanne Lie", "medlem", "H", True),
+        ("Odd Dahl", "medlem", "Sp", True),
+        ("Randi Aas", "medlem", "Ap", False),
+        ("Liv Haug", "varamedlem", "Ap", True),
+        ("Geir Bakken", "rådmann", None, True),
+    ]
+    budget, judges = minutes.agenda_items
+    assert budget.decision == (
+        "Kommunestyret vedtek budsjett for 2014 og økonomiplan for 2014–2017 slik det ligg føre."
+    )
+    assert budget.proposal == budget.decision
+    assert judges.unanimous is True and judges.decision == judges.proposal
+    assert minutes.warnings == []
