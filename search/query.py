@@ -28,8 +28,10 @@ Visibility (see search.schema for the fields the indexer fills):
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
+from bisect import bisect_left, bisect_right
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -38,6 +40,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from whoosh import highlight
+from whoosh.scoring import BM25FScorer
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import Index
 from whoosh.matching.wrappers import FilterMatcher
@@ -59,7 +62,7 @@ from whoosh.support.levenshtein import distance
 
 from search.analysis import DEFAULT_LANGS, norwegian_analyzer, normalise_word
 from search.index import cached_searcher
-from search.schema import FAR_FUTURE, KINDS, ORG_SEPARATOR
+from search.schema import DATECOLUMN, FAR_FUTURE, KINDS, ORG_SEPARATOR
 
 __all__ = [
     "SearchParams",
@@ -721,6 +724,53 @@ def _matcher_ids(m: Any) -> set[int]:
     return set(m.all_ids()) if m.is_active() else set()
 
 
+# Column sentinel for "no value" (see search.schema.DATECOLUMN): no range admits it.
+_NO_VALUE = 2**64 - 1
+
+
+def _sorted_column(sub: Searcher, fieldname: str) -> tuple[list[int], list[int]]:
+    """(sorted raw column values, docnums in that order) for one segment."""
+    key = (_segment_key(sub)[0], "sorted:" + fieldname)
+    hit = _COLUMN_CACHE.get(key)
+    if hit is None:
+        reader = sub.reader()
+        if reader.has_column(fieldname):
+            raw = list(reader.column_reader(fieldname, translate=False))
+        else:
+            raw = [_NO_VALUE] * reader.doc_count_all()
+        order = sorted(range(len(raw)), key=raw.__getitem__)
+        hit = ([raw[d] for d in order], order)
+        if len(_COLUMN_CACHE) >= _COLUMN_CACHE_LIMIT:
+            _COLUMN_CACHE.clear()
+        _COLUMN_CACHE[key] = hit
+    return hit
+
+
+def _range_docs(q: DateRange, sub: Searcher) -> set[int]:
+    """A DateRange on a column-only date field, by bisecting the sorted column."""
+    values, order = _sorted_column(sub, q.fieldname)
+    lo = 0 if q.start is None else q.start + (1 if q.startexcl else 0)
+    hi = _NO_VALUE - 1 if q.end is None else q.end - (1 if q.endexcl else 0)
+    if lo > hi:
+        return set()
+    out = set(order[bisect_left(values, lo) : bisect_right(values, hi)])
+    reader = sub.reader()
+    if out and reader.has_deletions():
+        out -= _deleted(reader)
+    return out
+
+
+def _deleted(reader: Any) -> frozenset[int]:
+    deleted = reader.deleted_docs_set  # a cached property on SegmentReader
+    return deleted() if callable(deleted) else deleted
+
+
+def _is_column_range(q: Query, sub: Searcher) -> bool:
+    if not isinstance(q, DateRange) or q.fieldname not in sub.schema:
+        return False
+    return isinstance(sub.schema[q.fieldname], DATECOLUMN)
+
+
 def _docs(q: Query, sub: Searcher) -> set[int]:
     """Docnums (within this segment, live only) matching q, ignoring scores."""
     if isinstance(q, Term):
@@ -728,6 +778,8 @@ def _docs(q: Query, sub: Searcher) -> set[int]:
         if (q.fieldname, q.text) not in reader:
             return set()
         return _matcher_ids(reader.postings(q.fieldname, q.text))
+    if _is_column_range(q, sub):
+        return _range_docs(q, sub)  # type: ignore[arg-type]
     if isinstance(q, ConstantScoreQuery):
         return _docs(q.child, sub)
     if isinstance(q, Or):
@@ -771,18 +823,171 @@ def _filter_docs(sub: Searcher, filt: Query) -> frozenset[int]:
     return docs
 
 
+# ---------------------------------------------------------------- scoring
+#
+# Relevance is Whoosh's own BM25F, computed per segment straight from the
+# posting blocks into {docnum: score} (the same formula, statistics and
+# boosts as Whoosh's matchers) instead of running Whoosh's matcher tree doc by
+# doc. Or sums its children in Whoosh's binary-tree order, And sums its
+# children (+1.0 per NOT clause, as Whoosh does), and anything else (phrases,
+# ranges) is scored by its own Whoosh matcher. Ties go to the lower docnum,
+# as in Whoosh's collector.
+
+_LENGTH_CACHE: dict[tuple[str, str], list[int]] = {}
+_LENGTH_CACHE_LIMIT = 256
+
+
+def _field_lengths(sub: Searcher, fieldname: str) -> list[int]:
+    key = (_segment_key(sub)[0], fieldname)
+    lengths = _LENGTH_CACHE.get(key)
+    if lengths is None:
+        reader = sub.reader()
+        dfl = reader.doc_field_length
+        lengths = [dfl(d, fieldname, 1) or 1 for d in range(reader.doc_count_all())]
+        if len(_LENGTH_CACHE) >= _LENGTH_CACHE_LIMIT:
+            _LENGTH_CACHE.clear()
+        _LENGTH_CACHE[key] = lengths
+    return lengths
+
+
+def _matcher_scores(m: Any) -> dict[int, float]:
+    out: dict[int, float] = {}
+    while m.is_active():
+        out[m.id()] = m.score()
+        m.next()
+    return out
+
+
+def _term_scores(q: Term, sub: Searcher) -> dict[int, float]:
+    schema = sub.schema
+    if q.fieldname not in schema:
+        return {}
+    try:
+        text = schema[q.fieldname].to_bytes(q.text)
+    except ValueError:
+        return {}
+    reader = sub.reader()
+    if (q.fieldname, text) not in reader:
+        return {}
+    scorer = sub.weighting.scorer(sub, q.fieldname, text)
+    m = reader.postings(q.fieldname, text, scorer=scorer)
+    leaf, deleted = m, None
+    if isinstance(m, FilterMatcher) and m._exclude:
+        leaf, deleted = m.child, m._ids
+    if type(scorer) is not BM25FScorer or not isinstance(leaf, W3LeafMatcher):
+        out = _matcher_scores(m)
+        if q.boost != 1.0:
+            out = {d: s * q.boost for d, s in out.items()}
+        return out
+    # bm25(idf, tf, fl, avgfl, B, K1) exactly as whoosh.scoring computes it.
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    lengths = _field_lengths(sub, q.fieldname)
+    boost = q.boost
+    out = {}
+    while leaf.is_active():
+        if leaf._ids is None:
+            leaf._read_ids()
+        if leaf._weights is None:
+            leaf._read_weights()
+        for d, tf in zip(leaf._ids, leaf._weights):
+            out[d] = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[d] / avgfl)))
+        leaf._next_block()
+    if deleted:
+        for d in deleted:
+            out.pop(d, None)
+    if boost != 1.0:
+        for d in out:
+            out[d] *= boost
+    return out
+
+
+def _union(parts: list[dict[int, float]]) -> dict[int, float]:
+    """Sum like Whoosh's binary tree of UnionMatchers (a + (b + c))."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    a, b = _union(parts[:half]), _union(parts[half:])
+    if len(a) < len(b):
+        out = dict(b)
+        for d, s in a.items():
+            v = out.get(d)
+            out[d] = s if v is None else s + v
+    else:
+        out = dict(a)
+        for d, s in b.items():
+            v = out.get(d)
+            out[d] = s if v is None else v + s
+    return out
+
+
+def _scored(q: Query, sub: Searcher) -> dict[int, float]:
+    """Docnums (within this segment, live only) matching q, with scores."""
+    if isinstance(q, Term):
+        return _term_scores(q, sub)
+    if q is NullQuery:
+        return {}
+    if isinstance(q, Or) and type(q) is Or and q.boost == 1.0 and not q.scale and not q.minmatch:
+        parts = [p for p in (_scored(c, sub) for c in q.subqueries) if p]
+        return _union(parts) if parts else {}
+    if isinstance(q, And) and type(q) is And and q.boost == 1.0:
+        pos = [c for c in q.subqueries if not isinstance(c, WNot)]
+        neg = [c.query for c in q.subqueries if isinstance(c, WNot)]
+        if not pos:
+            return {}
+        scored: list[dict[int, float]] = []
+        keys: set[int] | None = None
+        for child in pos:
+            part = _scored(child, sub)
+            keys = set(part) if keys is None else keys.intersection(part)
+            if not keys:
+                return {}
+            scored.append(part)
+        assert keys is not None
+        for child in neg:
+            if not keys:
+                break
+            keys -= _docs(child, sub)
+        # Whoosh scores a NOT clause inside And as a constant 1.0 (InverseMatcher).
+        extra = 1.0 * len(neg)
+        out: dict[int, float] = {}
+        for d in keys:
+            total = scored[0][d]
+            for part in scored[1:]:
+                total += part[d]
+            out[d] = total + extra if extra else total
+        return out
+    if isinstance(q, Every) and not q.fieldname:
+        return dict.fromkeys(sub.reader().all_doc_ids(), float(q.boost))
+    m = q.matcher(sub, sub.context())
+    return _matcher_scores(m)
+
+
 def _match_and_facets(
-    searcher: Searcher, user_q: Query, filt: Query, with_facets: bool = True
+    searcher: Searcher,
+    user_q: Query,
+    filt: Query,
+    with_facets: bool = True,
+    scored: list[tuple[float, int]] | None = None,
 ) -> tuple[set[int], dict[str, list[tuple[Any, int]]]]:
-    """Global docnums matching user_q within filt, and the facet counts."""
+    """Global docnums matching user_q within filt, and the facet counts.
+
+    With `scored` (a list), every match is also scored and appended to it as
+    (score, global docnum).
+    """
     counters: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
     matched: set[int] = set()
     for sub, offset in searcher.leaf_searchers():
         allowed = _filter_docs(sub, filt)
         if not allowed:
             continue
-        docs = _docs(user_q, sub)
-        docs &= allowed
+        if scored is not None:
+            scores = _scored(user_q, sub)
+            docs = allowed.intersection(scores)
+            if docs:
+                scored.extend((scores[d], d + offset) for d in docs)
+        else:
+            docs = _docs(user_q, sub)
+            docs &= allowed
         if not docs:
             continue
         matched.update([d + offset for d in docs] if offset else docs)
@@ -799,10 +1004,15 @@ def _match_and_facets(
                 c.update(v)
     facets: dict[str, list[tuple[Any, int]]] = {}
     for name, counter in counters.items():
-        items = [(v, n) for v, n in counter.items() if v not in (None, "", b"", 0)]
+        items = [(v, n) for v, n in counter.items() if v not in (None, "", b"", 0) and v != _NO_YEAR]
         items.sort(key=lambda kv: (-kv[1], str(kv[0])))
         facets[name] = items[:50]
     return matched, facets
+
+
+# The year column's value for documents without a date (Whoosh's default for
+# a signed 32-bit column); not a year to offer as a facet.
+_NO_YEAR = 2**31 - 1
 
 
 # ---------------------------------------------------------------- snippets
@@ -896,11 +1106,14 @@ def search(index: Index, params: SearchParams, *, now: datetime | None = None) -
             if error is None:
                 empty.error = "nothing to search for"
             return empty
-        # One pass finds every match inside the filter (total and facets);
-        # that set is then the Whoosh filter for scoring, so restricted and
-        # invisible documents never reach hits, totals, snippets or facets,
-        # and the filter does not change scores.
-        matched, facets = _match_and_facets(searcher, user_q, filt, params.facets)
+        # One pass finds every match inside the filter (total, facets and,
+        # for relevance, its BM25F score; date order lets Whoosh sort with the
+        # matched set as its filter), so restricted and invisible documents
+        # never reach hits, totals, snippets or facets, and the filter does
+        # not change scores.
+        relevance = params.sort not in ("date", "-date")
+        scored: list[tuple[float, int]] | None = [] if relevance else None
+        matched, facets = _match_and_facets(searcher, user_q, filt, params.facets, scored)
         total = len(matched)
         if not total:
             return SearchResult(0, page, page_size, [], facets, description, error, notes)
@@ -909,20 +1122,22 @@ def search(index: Index, params: SearchParams, *, now: datetime | None = None) -
                 notes.append(f"only the first {MAX_RESULT_WINDOW} results can be paged through")
             return SearchResult(total, page, page_size, [], facets, description, error, notes)
         limit = page * page_size
-        if params.sort in ("date", "-date"):
+        hits = []
+        if scored is not None:
+            # Whoosh's order: score descending, then lower docnum first.
+            top = heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
+            for score, docnum in top[(page - 1) * page_size :]:
+                shown = score if params.sort == "relevance" else None
+                hits.append(_hit(searcher.stored_fields(docnum), shown, parsed.highlight_terms))
+        else:
             results = searcher.search(
                 user_q,
                 limit=limit,
                 filter=matched,
                 sortedby=FieldFacet("date", reverse=params.sort == "-date"),
             )
-        else:
-            results = searcher.search(user_q, limit=limit, filter=matched)
-        hits = []
-        for i in range(min(limit, results.scored_length())):
-            if i < (page - 1) * page_size:
-                continue
-            hit = results[i]
-            score = results.score(i) if params.sort == "relevance" else None
-            hits.append(_hit(hit.fields(), score, parsed.highlight_terms))
+            for i in range(min(limit, results.scored_length())):
+                if i < (page - 1) * page_size:
+                    continue
+                hits.append(_hit(results[i].fields(), None, parsed.highlight_terms))
         return SearchResult(total, page, page_size, hits, facets, description, error, notes)

@@ -222,3 +222,40 @@ def test_rebuild_and_swap(tmp_path: Path) -> None:
     assert read_meta(reopened) == {"position": "4"}
     assert not (tmp_path / "new").exists()
     assert FAR_FUTURE.year == 9999
+
+
+@pytest.mark.parametrize("q", ["kommunregionene", "avtale fylkesordfører", "kommune* -budsjett",
+                               '"nytt sykehjem"', "samarbeid OR støtte", "2016/0007"])
+def test_relevance_matches_whoosh_scoring(ix: Index, q: str) -> None:
+    """The layer scores per segment itself; order and scores equal Whoosh's own search."""
+    from search.index import cached_searcher
+    from search.query import _filters, _match_and_facets, parse_user_query
+
+    params = SearchParams(q=q, page_size=50, include_restricted=True, known_at=datetime(2030, 1, 1))
+    ours = search(ix, params, now=NOW)
+    with cached_searcher(ix) as searcher:
+        user_q = parse_user_query(searcher, q).query
+        matched, _ = _match_and_facets(searcher, user_q, _filters(params, NOW)[0], False)
+        assert matched, q
+        results = searcher.search(user_q, limit=50, filter=matched)
+        expected = [(results[i]["id"], results.score(i)) for i in range(results.scored_length())]
+    assert [h.id for h in ours.hits] == [i for i, _ in expected]
+    assert [h.score for h in ours.hits] == pytest.approx([s for _, s in expected], rel=1e-12)
+
+
+def test_date_ranges_skip_documents_without_the_date(ix: Index) -> None:
+    # Only agreements have valid_from/valid_to; an open-ended range must not admit the others.
+    assert ids(ix, "", valid_from=date(2000, 1, 1)) == ["ag1:2"]
+    assert ids(ix, "", valid_to=date(2017, 1, 1), known_at=datetime(2019, 1, 1)) == ["ag1:1"]
+    # recorded_from alone (open end) and an exact boundary.
+    assert ids(ix, "", recorded_from=datetime(2021, 1, 1), include_restricted=True) == ["mt2:1"]
+    assert ids(ix, "", recorded_from=datetime(2020, 1, 3), recorded_to=datetime(2020, 1, 3)) == ["ag1:2"]
+
+
+def test_year_facet_ignores_documents_without_a_date(tmp_path: Path) -> None:
+    index = open_index(tmp_path / "ix")
+    write_batch(index, [dict(id="p:1", record_id="p", version=1, kind="person", title="Kari Hansen",
+                             recorded_at=datetime(2020, 1, 1)), DOCS[3]], [], {"position": "1"})
+    result = search(index, SearchParams(q=""), now=NOW)
+    assert result.total == 2
+    assert dict(result.facets["year"]) == {2019: 1}
