@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from archive.readmodels.base import Change, LoggedEvent, RecordModel, dumps, loads
-from archive.readmodels.db import Cursor, ReadDatabase
+from archive.readmodels.base import Change, RecordModel, loads
+from archive.readmodels.db import Cursor
 
 PAGE_SIZE_MAX = 200
 # What the public sees: nothing screened, withdrawn or unpublished (those still exist for auditors).

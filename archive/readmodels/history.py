@@ -16,7 +16,7 @@ from typing import Any
 
 from archive.domain import revision_of_version, revision_view
 from archive.exceptions import InvalidCommand
-from archive.readmodels.base import Change, LoggedEvent, RecordModel, dumps, iso_utc, loads
+from archive.readmodels.base import Change, RecordModel, dumps, iso_utc, loads
 from archive.readmodels.db import Cursor
 
 COLUMNS = (
