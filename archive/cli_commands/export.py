@@ -104,6 +104,30 @@ def csv(
     data_dir: DataDir = None,
 ) -> None:
     """Spreadsheet-safe CSV (cells starting with = + - @ or control characters are neutralised)."""
+    _table(what, out_file, include_restricted, data_dir, "csv")
+
+
+@export_app.command("json")
+def json_lines(
+    what: Annotated[str, typer.Argument(help="catalog, statements or people")],
+    out_file: Annotated[Path, typer.Argument(help="JSON Lines file ('-' for stdout)")],
+    include_restricted: Annotated[bool, typer.Option(help="include screened records (auditors only)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """One JSON object per line, for newsrooms' own tools (the full record state included)."""
+    _table(what, out_file, include_restricted, data_dir, "json")
+
+
+def _roles_text(roles: list[dict[str, str | None]]) -> str:
+    """Roles as a spreadsheet reads them: 'fylkesordfører (Nordvik fylkeskommune, 2019-10-15–)'."""
+    parts = []
+    for role in roles:
+        where = ", ".join(x for x in (role.get("organisation_name"), f"{role.get('from') or ''}–{role.get('to') or ''}") if x and x != "–")
+        parts.append(f"{role['role']} ({where})" if where else str(role["role"]))
+    return "; ".join(parts)
+
+
+def _table(what: str, out_file: Path, include_restricted: bool, data_dir: Path | None, fmt: str) -> None:
     from archive.export.safe_csv import write_csv
     from archive.readmodels.catalog import CatalogFilter
 
@@ -115,7 +139,7 @@ def csv(
             if what == "people":
                 for person in service.people.list_people(limit=1_000_000):
                     if include_restricted or not person["restricted"]:
-                        yield person
+                        yield {**person, "roles": _roles_text(json.loads(person["roles"]))} if fmt == "csv" else person
                 return
             kind = "statement" if what == "statements" else None
             page = 1
@@ -129,7 +153,13 @@ def csv(
 
         out = sys.stdout if str(out_file) == "-" else out_file.open("w", encoding="utf-8", newline="")
         try:
-            count = write_csv(rows(), CSV_FIELDS[what], out)
+            if fmt == "csv":
+                count = write_csv(rows(), CSV_FIELDS[what], out)
+            else:
+                count = 0
+                for row in rows():
+                    out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                    count += 1
         finally:
             if out is not sys.stdout:
                 out.close()

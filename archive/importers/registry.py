@@ -83,7 +83,8 @@ class Registry:
 
     def _match(self, name: str, party: str | None, role: str | None) -> str | None:
         """An existing person this mention can only mean (by name form, party and role)."""
-        exact = self.service.people.find_people(name)
+        # A bare surname is never matched by name alone ("Hansen" would be everyone).
+        exact = self.service.people.find_people(name) if len(name.split()) > 1 else []
         if len(exact) == 1:
             return exact[0]
         mention = ParsedPerson(name=name, party=party, role=role)
@@ -101,7 +102,7 @@ class Registry:
         self, person_id: str, name: str, party: str | None, role: str | None, org: Speaker | None, said_at: str
     ) -> None:
         state = self.app.record_state(person_id)
-        if name not in state["names"]:
+        if name not in state["names"] and len(name.split()) > 1:
             self.app.add_person_alias(person_id, expected_version=state["version"], name=name, recorded_by=self.recorded_by, source=self.source)
             state = self.app.record_state(person_id)
         if party and state["party"] is None:

@@ -44,3 +44,21 @@ def test_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
         run = protokoll(data, *args)
         assert run.returncode != 0
         assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr, run.stderr
+
+
+def test_spreadsheet_and_newsroom_exports_neutralise_formulas(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    protokoll(data, "sample")
+    # A statement whose text starts like a spreadsheet formula.
+    records = tmp_path / "evil.jsonl"
+    evil = {"kind": "statement", "key": "evil", "text": '=HYPERLINK("http://x")', "said_at": "2021-01-01", "speaker_name": "@Ola"}
+    records.write_text(json.dumps(evil) + "\n", encoding="utf-8")
+    assert protokoll(data, "import", str(records)).returncode == 0
+    csv_out = protokoll(data, "export", "csv", "statements", "-").stdout
+    assert "'=HYPERLINK" in csv_out and "'@Ola" in csv_out
+    lines = [json.loads(line) for line in protokoll(data, "export", "json", "statements", "-").stdout.splitlines()]
+    assert any(line["text"].startswith("=HYPERLINK") for line in lines)  # JSON carries the value as it is
+    # Screened records stay out unless asked for.
+    catalog = protokoll(data, "export", "csv", "catalog", "-").stdout
+    assert "tomt til ny skole" not in catalog
+    assert "tomt til ny skole" in protokoll(data, "export", "csv", "catalog", "-", "--include-restricted").stdout

@@ -87,13 +87,39 @@ def test_exporting_twice_gives_identical_files_apart_from_the_timestamp(full_arc
             assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path.name
 
 
-def test_backup_from_sqlite_restores_into_postgresql(full_archive: ArchiveService, tmp_path: Path, pg_cluster: object) -> None:
+SEARCHES = ["lyttepost", "samarbeid", "speaker:Hansen", "avtale", "Klækken", "tekst", '"tett dialog"', "party:Ap"]
+
+
+def answers(service: ArchiveService) -> dict[str, list[tuple[str, str]]]:
+    from search.query import SearchParams
+
+    return {q: [(h.id, h.snippet) for h in service.search.query(SearchParams(q=q, include_restricted=True)).hits] for q in SEARCHES}
+
+
+@pytest.mark.parametrize("target_backend", ["sqlite", "postgres"])
+def test_backup_restores_with_the_same_root_digests_and_search_answers(
+    full_archive: ArchiveService, tmp_path: Path, request: pytest.FixtureRequest, target_backend: str
+) -> None:
+    # Back up every stored event of the SQLite archive.
     export = tmp_path / "events.jsonl"
     with export.open("w", encoding="utf-8") as out:
         size, root = audit.export_events(full_archive, out)
     digests = full_archive.digests()
-    target = Settings(data_dir=tmp_path / "pg", database_url=pg_cluster.create_database())  # type: ignore[attr-defined]
+    # Restore into an empty SQLite data directory or an empty PostgreSQL database.
+    url = request.getfixturevalue("pg_cluster").create_database() if target_backend == "postgres" else None
+    target = Settings(data_dir=tmp_path / "restored", database_url=url)
     with export.open(encoding="utf-8") as lines:
         result = audit.restore(target, lines)
+    # Same ledger root, same read-model digests, same answers to a fixed set of searches.
     assert result["same_root"] and result["same_ids"] and result["ledger_size"] == size
     assert {k: v for k, v in result["digests"].items() if k != "search"} == {k: v for k, v in digests.items() if k != "search"}
+    original = ArchiveService(full_archive.settings)
+    restored = ArchiveService(target)
+    try:
+        original.catch_up()
+        restored.catch_up()
+        assert answers(restored) == answers(original)
+        assert any(answers(original).values())
+    finally:
+        original.close()
+        restored.close()

@@ -181,3 +181,16 @@ def test_cli_import_reports_each_file_and_exits_non_zero_on_failure(tmp_path: Pa
     lines = [json.loads(line) for line in run.stdout.splitlines()]
     assert [(x["file"].rsplit("/", 1)[-1], x["status"]) for x in lines] == [("a.txt", "created"), ("b.txt", "failed")]
     assert len(lines[0]["statements"]) == 6 and "Traceback" not in run.stderr
+
+
+def test_one_person_across_articles_under_different_forms_of_the_name(service: ArchiveService) -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "news"
+    # The first article names "ordfører Anne B. Nilsen (Ap)"; the second only "ordfører Nilsen".
+    first = import_file(service, fixtures / "name-forms-full.txt")
+    second = import_file(service, fixtures / "name-forms-surname.txt")
+    assert first.status == second.status == "created", (first.error, second.error)
+    ids = {service.catalog.get(s["id"])["state"]["speaker_id"] for s in first.statements + second.statements}
+    assert len(ids) == 1 and None not in ids
+    person = service.people.person(ids.pop())
+    assert person["name"] == "Anne B. Nilsen" and "Nilsen" not in person["names"]
+    assert len(service.people.statements(person["person_id"])) == 2
