@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.config import Settings  # noqa: E402
 from archive.domain import Agreement, Person, Statement  # noqa: E402
+from archive.readmodels.base import Projection  # noqa: E402
 from archive.readmodels.runner import ProjectionRunner  # noqa: E402
 from archive.service import ArchiveService  # noqa: E402
 
@@ -84,6 +85,27 @@ def fill(service: ArchiveService, n: int, seed: int = 7) -> float:
     return n / (time.perf_counter() - start)
 
 
+class NullProjection(Projection):
+    """Tracks nothing and writes nothing: what following the log costs by itself."""
+
+    name = "null"
+
+    def __init__(self) -> None:
+        self._position = 0
+
+    def position(self) -> int:
+        return self._position
+
+    def process(self, events, up_to):  # type: ignore[no-untyped-def]
+        self._position = up_to
+
+    def reset(self) -> None:
+        self._position = 0
+
+    def digest(self) -> str:
+        return ""
+
+
 def catch_up(service: ArchiveService, projections: list, batch_size: int = 500) -> float:
     for p in projections:
         p.reset()
@@ -107,7 +129,12 @@ def main() -> None:
         saves = fill(service, n)
         head = service.runner.head()
         full = service.records
-        results = {"catalog+history+people+ledger": catch_up(service, [full])}
+        results = {"runner + decode only (null projection)": catch_up(service, [NullProjection()])}
+        saved_models = list(full.models)
+        full.models.clear()
+        results["runner + decode + domain replay (no models)"] = catch_up(service, [full])
+        full.models.extend(saved_models)
+        results["catalog+history+people+ledger"] = catch_up(service, [full])
         full.models.remove(service.ledger)
         results["catalog+history+people"] = catch_up(service, [full])
         full.models.append(service.ledger)
