@@ -47,7 +47,10 @@ import hashlib
 import itertools
 import re
 import shutil
+import sqlite3
+import tempfile
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -228,31 +231,185 @@ class PackageFile:
     size: int
 
 
+class _Spool:
+    """What the writer (or validator) must remember until the end, kept on disk, not in RAM.
+
+    A throw-away SQLite file in its own temporary directory holds every package file entry
+    (path, checksum, size) and the 16-byte ids of the units an endringslogg entry may point
+    at, so memory stays flat however many records are exported. Rows are buffered and
+    inserted in batches; the directory is removed by :meth:`close` or, at the latest, when
+    the last object using it is garbage collected.
+    """
+
+    _BATCH = 5000
+
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="protokoll-noark5-"))
+        self.path = self.directory / "spool.sqlite"
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.directory), True)
+        self._db: sqlite3.Connection | None = sqlite3.connect(str(self.path))
+        self._db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;"
+            "CREATE TABLE files (path TEXT PRIMARY KEY, sha256 BLOB NOT NULL,"
+            " size INTEGER NOT NULL) WITHOUT ROWID;"
+            "CREATE TABLE units (id BLOB PRIMARY KEY) WITHOUT ROWID;"
+        )
+        self._files: list[tuple[str, bytes, int]] = []
+        self._units: list[tuple[bytes]] = []
+        self.file_count = 0
+
+    def add_file(self, entry: PackageFile) -> None:
+        self._files.append((entry.path, bytes.fromhex(entry.sha256), entry.size))
+        self.file_count += 1
+        if len(self._files) >= self._BATCH:
+            self._flush()
+
+    def add_unit(self, unit: bytes) -> None:
+        self._units.append((unit,))
+        if len(self._units) >= self._BATCH:
+            self._flush()
+
+    def has_unit(self, unit: bytes) -> bool:
+        db = self._open()
+        if self._units:
+            self._flush()
+        return db.execute("SELECT 1 FROM units WHERE id = ?", (unit,)).fetchone() is not None
+
+    def _open(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError("the spool is closed")
+        return self._db
+
+    def _flush(self) -> None:
+        db = self._open()
+        with db:
+            if self._files:
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", self._files)
+                self._files.clear()
+            if self._units:
+                db.executemany("INSERT OR IGNORE INTO units VALUES (?)", self._units)
+                self._units.clear()
+
+    def finish(self) -> None:
+        """Flush and close the writing connection; the file stays for :class:`PackageFiles`."""
+        if self._db is not None:
+            self._flush()
+            self.file_count = self._db.execute("SELECT count(*) FROM files").fetchone()[0]
+            self._db.close()
+            self._db = None
+
+    def close(self) -> None:
+        """Drop the spool and its directory now."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        self._cleanup()
+
+
+class PackageFiles(Sequence[PackageFile]):
+    """Every file of a written package, sorted by path, read lazily from the on-disk spool.
+
+    Behaves like a read-only list (len, iteration, indexing, slicing, ``in``), but holds
+    only one page of entries in memory at a time, so a 100k-record report stays small.
+    """
+
+    _PAGE = 1000
+
+    def __init__(self, spool: _Spool) -> None:
+        self._spool = spool  # keeps the spool directory alive as long as this object is
+        self._len = spool.file_count
+
+    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[PackageFile]:
+        if not self._spool.path.exists():
+            raise RuntimeError("the package report was closed")
+        db = sqlite3.connect(f"file:{self._spool.path}?mode=ro", uri=True)
+        try:
+            return [PackageFile(path, sha.hex(), size)
+                    for path, sha, size in db.execute(sql, params)]
+        finally:
+            db.close()
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[PackageFile]:
+        last: str | None = None
+        while True:
+            if last is None:
+                page = self._query("SELECT path, sha256, size FROM files ORDER BY path LIMIT ?",
+                                   (self._PAGE,))
+            else:
+                page = self._query("SELECT path, sha256, size FROM files WHERE path > ? "
+                                   "ORDER BY path LIMIT ?", (last, self._PAGE))
+            yield from page
+            if len(page) < self._PAGE:
+                return
+            last = page[-1].path
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._len)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            if stop <= start:
+                return []
+            return self._query("SELECT path, sha256, size FROM files ORDER BY path "
+                               "LIMIT ? OFFSET ?", (stop - start, start))
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError("package file index out of range")
+        return self._query("SELECT path, sha256, size FROM files ORDER BY path LIMIT 1 OFFSET ?",
+                           (index,))[0]
+
+    def get(self, path: str) -> PackageFile | None:
+        found = self._query("SELECT path, sha256, size FROM files WHERE path = ?", (path,))
+        return found[0] if found else None
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, PackageFile) and self.get(value.path) == value
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def __repr__(self) -> str:
+        return f"<PackageFiles: {self._len} files>"
+
+
 @dataclass
 class PackageReport:
     out_dir: Path
-    files: list[PackageFile] = field(default_factory=list)
+    # Every package file with checksum and size, sorted by path. After write_package this is
+    # a lazily read PackageFiles (list-like: len, iterate, index); it holds no per-file memory.
+    files: Sequence[PackageFile] = field(default_factory=list)
     # mappe, registrering, dokumentbeskrivelse, dokumentobjekt (= dokumentfiler), endring,
     # plus agreements / meetings / news / statements for the caller's own bookkeeping.
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def file(self, path: str) -> PackageFile:
+        if isinstance(self.files, PackageFiles):
+            found = self.files.get(path)
+            if found is None:
+                raise StopIteration(path)  # what the list lookup below raises
+            return found
         return next(f for f in self.files if f.path == path)
+
+    def close(self) -> None:
+        """Remove the temporary store behind ``files`` now (it goes with the report anyway)."""
+        if isinstance(self.files, PackageFiles):
+            self.files.close()
 
 
 @dataclass
 class _State:
-    """Running totals and lookups shared by the writers of one package."""
+    """Running totals shared by the writers of one package; lookups live in the spool."""
 
     out_dir: Path
     progress: ProgressCallback | None
+    spool: _Spool
     counts: dict[str, int] = field(default_factory=dict)
-    document_files: list[PackageFile] = field(default_factory=list)
     journal_seq: dict[int, int] = field(default_factory=dict)
-    # 16-byte ids of every unit an endringslogg entry may point at; kept as bytes so 100k
-    # records cost a few MB only.
-    units: set[bytes] = field(default_factory=set)
     records_done: int = 0
     first_date: date | None = None
     last_date: date | None = None
@@ -262,10 +419,10 @@ class _State:
         self.counts[key] = self.counts.get(key, 0) + n
 
     def remember(self, system_id: str) -> None:
-        self.units.add(uuid.UUID(system_id).bytes)
+        self.spool.add_unit(uuid.UUID(system_id).bytes)
 
     def knows(self, system_id: str) -> bool:
-        return uuid.UUID(system_id).bytes in self.units
+        return self.spool.has_unit(uuid.UUID(system_id).bytes)
 
     def next_journal_number(self, year: int) -> int:
         self.journal_seq[year] = self.journal_seq.get(year, 0) + 1
@@ -419,7 +576,7 @@ def _store_text(state: _State, system_id: str, text: str) -> PackageFile:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)  # bytes, not text mode: no newline translation
     entry = PackageFile(rel, hashlib.sha256(data).hexdigest(), len(data))
-    state.document_files.append(entry)
+    state.spool.add_file(entry)
     return entry
 
 
@@ -1059,37 +1216,49 @@ def write_package(
         raise FileExistsError(f"{out_dir} is not empty")
     out_dir.mkdir(parents=True, exist_ok=True)
     report = PackageReport(out_dir)
-    state = _State(out_dir, progress)
+    # Per-file entries and unit ids go to an on-disk spool: memory stays flat with size.
+    spool = _Spool()
+    try:
+        state = _State(out_dir, progress, spool)
+        _write_arkivstruktur(archive, out_dir / ARKIVSTRUKTUR, state)
+        has_log = _write_endringslogg(archive.changes, out_dir / ENDRINGSLOGG, state,
+                                      report.warnings)
+        noark_dir, addml_dir = _schema_dirs(schema_dir, addml_schema_dir)
+        _copy_schemas(noark_dir, addml_dir, out_dir)
+        if noark_dir is None:
+            report.warnings.append("no schema_dir given: the official schemas were not copied")
 
-    _write_arkivstruktur(archive, out_dir / ARKIVSTRUKTUR, state)
-    has_log = _write_endringslogg(archive.changes, out_dir / ENDRINGSLOGG, state, report.warnings)
-    noark_dir, addml_dir = _schema_dirs(schema_dir, addml_schema_dir)
-    _copy_schemas(noark_dir, addml_dir, out_dir)
-    if noark_dir is None:
-        report.warnings.append("no schema_dir given: the official schemas were not copied")
-
-    for key in ("mappe", "registrering", "dokumentbeskrivelse", "dokumentobjekt", "endring"):
-        state.counts.setdefault(key, 0)
-    xml_files = [ARKIVSTRUKTUR] + ([ENDRINGSLOGG] if has_log else [])
-    schemas = [n for n in (*NOARK_SCHEMAS, ADDML_SCHEMA) if (out_dir / n).exists()]
-    described = {name: _package_file(out_dir, name) for name in xml_files + schemas}
-    addml.write_addml(
-        out_dir / ARKIVUTTREKK,
-        addml.AddmlInput(
-            archive_name=archive.name,
-            creator=archive.creator,
-            system_name=archive.system_name,
-            exported_at=fmt_datetime(archive.exported_at),
-            period_from=fmt_date(archive.period_from or state.first_date or archive.exported_at),
-            period_to=fmt_date(archive.period_to or state.last_date or archive.exported_at),
-            files={name: (f.sha256, f.size) for name, f in described.items()},
-            has_change_log=has_log,
-            counts=dict(state.counts),
-            contains_restricted=state.restricted,
-        ),
-    )
-    described[ARKIVUTTREKK] = _package_file(out_dir, ARKIVUTTREKK)
-    report.files = sorted([*described.values(), *state.document_files], key=lambda f: f.path)
+        for key in ("mappe", "registrering", "dokumentbeskrivelse", "dokumentobjekt", "endring"):
+            state.counts.setdefault(key, 0)
+        xml_files = [ARKIVSTRUKTUR] + ([ENDRINGSLOGG] if has_log else [])
+        schemas = [n for n in (*NOARK_SCHEMAS, ADDML_SCHEMA) if (out_dir / n).exists()]
+        described = {name: _package_file(out_dir, name) for name in xml_files + schemas}
+        # arkivuttrekk.xml describes the XML files and schemas only (a fixed handful, not one
+        # entry per document), so it stays small whatever the size of the archive.
+        addml.write_addml(
+            out_dir / ARKIVUTTREKK,
+            addml.AddmlInput(
+                archive_name=archive.name,
+                creator=archive.creator,
+                system_name=archive.system_name,
+                exported_at=fmt_datetime(archive.exported_at),
+                period_from=fmt_date(archive.period_from or state.first_date
+                                     or archive.exported_at),
+                period_to=fmt_date(archive.period_to or state.last_date or archive.exported_at),
+                files={name: (f.sha256, f.size) for name, f in described.items()},
+                has_change_log=has_log,
+                counts=dict(state.counts),
+                contains_restricted=state.restricted,
+            ),
+        )
+        described[ARKIVUTTREKK] = _package_file(out_dir, ARKIVUTTREKK)
+        for entry in described.values():
+            spool.add_file(entry)
+        spool.finish()
+    except BaseException:
+        spool.close()
+        raise
+    report.files = PackageFiles(spool)
     report.counts = dict(state.counts)
     return report
 
@@ -1109,6 +1278,9 @@ def _schema(path: Path, errors: list[str]) -> etree.XMLSchema | None:
         return None
 
 
+_FREED = frozenset({"mappe", "registrering", "dokumentbeskrivelse", "endring", "dataObject"})
+
+
 def _iter_valid(
     path: Path, schema: etree.XMLSchema, errors: list[str], tags: set[str]
 ) -> Iterator[etree._Element]:
@@ -1122,10 +1294,10 @@ def _iter_valid(
             name = _local(elem.tag)
             if name in tags:
                 yield elem
-            if name in {"mappe", "registrering", "endring", "dataObject"} and \
-                    elem.getparent() is not None and _local(elem.getparent().tag) in {
-                        "arkivdel", "endringslogg"}:
-                elem.clear()
+            # Free every finished unit, nested ones included (the news and statement
+            # containers hold all their registreringer), with the siblings before it.
+            if name in _FREED and elem.getparent() is not None:
+                elem.clear(keep_tail=True)
                 while elem.getprevious() is not None:
                     del elem.getparent()[0]
     except (etree.XMLSyntaxError, etree.DocumentInvalid) as exc:
@@ -1158,30 +1330,29 @@ def _check_document(out_dir: Path, obj: etree._Element, errors: list[str]) -> No
 
 
 def _check_arkivstruktur(
-    out_dir: Path, schema_dir: Path, errors: list[str]
-) -> tuple[dict[str, int], set[bytes]]:
+    out_dir: Path, schema_dir: Path, units: _Spool, errors: list[str]
+) -> dict[str, int]:
     counts = {"mappe": 0, "registrering": 0, "dokumentbeskrivelse": 0, "dokumentobjekt": 0}
-    units: set[bytes] = set()
     schema = _schema(schema_dir / "arkivstruktur.xsd", errors)
     if schema is None:
-        return counts, units
+        return counts
     for elem in _iter_valid(out_dir / ARKIVSTRUKTUR, schema, errors,
                             set(counts) | {"systemID"}):
         name = _local(elem.tag)
         if name == "systemID":
             try:
-                units.add(uuid.UUID((elem.text or "").strip()).bytes)
+                units.add_unit(uuid.UUID((elem.text or "").strip()).bytes)
             except ValueError:
                 pass  # the schema check reports malformed ids
             continue
         counts[name] += 1
         if name == "dokumentobjekt":
             _check_document(out_dir, elem, errors)
-    return counts, units
+    return counts
 
 
 def _check_endringslogg(
-    out_dir: Path, schema_dir: Path, units: set[bytes], errors: list[str]
+    out_dir: Path, schema_dir: Path, units: _Spool, errors: list[str]
 ) -> int:
     path = out_dir / ENDRINGSLOGG
     if not path.exists():
@@ -1195,13 +1366,26 @@ def _check_endringslogg(
             total += 1
             continue
         try:
-            known = uuid.UUID((elem.text or "").strip()).bytes in units
+            known = units.has_unit(uuid.UUID((elem.text or "").strip()).bytes)
         except ValueError:
             known = True  # malformed: already reported by the schema
         if not known:
             errors.append(f"{ENDRINGSLOGG}: referanseArkivenhet {elem.text} is not in "
                           f"{ARKIVSTRUKTUR}")
     return total
+
+
+def _same_bytes(one: Path, two: Path) -> bool:
+    """Byte equality read in chunks (no cache, unlike filecmp)."""
+    if one.stat().st_size != two.stat().st_size:
+        return False
+    with one.open("rb") as a, two.open("rb") as b:
+        while True:
+            chunk = a.read(1 << 20)
+            if chunk != b.read(1 << 20):
+                return False
+            if not chunk:
+                return True
 
 
 def _check_schema_copies(out_dir: Path, noark_dir: Path, addml_dir: Path,
@@ -1211,7 +1395,7 @@ def _check_schema_copies(out_dir: Path, noark_dir: Path, addml_dir: Path,
         copy = out_dir / original.name
         if not copy.exists():
             errors.append(f"{original.name}: missing from the package")
-        elif copy.read_bytes() != original.read_bytes():
+        elif not _same_bytes(copy, original):
             errors.append(f"{original.name}: differs from the official schema")
 
 
@@ -1226,8 +1410,13 @@ def validate_package(
     """
     out_dir, noark_dir, addml_dir = Path(out_dir), Path(schema_dir_noark), Path(schema_dir_addml)
     errors: list[str] = []
-    counts, units = _check_arkivstruktur(out_dir, noark_dir, errors)
-    counts["endring"] = _check_endringslogg(out_dir, noark_dir, units, errors)
+    # Every systemID seen is spooled to disk for the endringslogg reference check.
+    units = _Spool()
+    try:
+        counts = _check_arkivstruktur(out_dir, noark_dir, units, errors)
+        counts["endring"] = _check_endringslogg(out_dir, noark_dir, units, errors)
+    finally:
+        units.close()
     _check_schema_copies(out_dir, noark_dir, addml_dir, errors)
     addml_schema = _schema(addml_dir / ADDML_SCHEMA, errors)
     if addml_schema is not None:

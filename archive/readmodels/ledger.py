@@ -13,19 +13,26 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from archive.exceptions import InvalidCommand
-from archive.ledger.leaf import event_leaf_hash
+from archive.ledger.leaf import event_leaf_hash, node_hash
 from archive.ledger.merkle import EMPTY_ROOT, CompactRange, MerkleTree, MissingNodeError, Node
 from archive.readmodels.base import LoggedEvent, RecordModel
 from archive.readmodels.db import Cursor
 
 
+# Interior nodes below this level are not stored: a proof recomputes one from at most
+# 2**STORED_FROM_LEVEL leaves, and ingest writes about 1/8 of the nodes it otherwise would.
+STORED_FROM_LEVEL = 4
+
+
 class SqlNodeStore:
-    """Perfect-subtree hashes (level 0 = leaves) in `rm_ledger_nodes`."""
+    """Perfect-subtree hashes: leaves in `rm_ledger_leaves`, high nodes in `rm_ledger_nodes`."""
 
     def __init__(self, cur: Cursor) -> None:
         self.cur = cur
 
     def get(self, level: int, index: int) -> bytes:
+        if 0 < level < STORED_FROM_LEVEL:
+            return self._from_leaves(level, index)
         if level == 0:  # leaves live in rm_ledger_leaves only
             row = self.cur.execute("SELECT leaf_hash AS hash FROM rm_ledger_leaves WHERE leaf_index = ?", (index,)).fetchone()
         else:
@@ -36,10 +43,23 @@ class SqlNodeStore:
             raise MissingNodeError(f"ledger node ({level}, {index}) is missing")
         return bytes(row["hash"])
 
+    def _from_leaves(self, level: int, index: int) -> bytes:
+        width = 1 << level
+        rows = self.cur.execute(
+            "SELECT leaf_hash FROM rm_ledger_leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+            (index * width, (index + 1) * width),
+        ).fetchall()
+        if len(rows) != width:
+            raise MissingNodeError(f"ledger node ({level}, {index}) is missing leaves")
+        hashes = [bytes(r["leaf_hash"]) for r in rows]
+        while len(hashes) > 1:
+            hashes = [node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
+        return hashes[0]
+
     def put_many(self, nodes: Iterable[Node]) -> None:
         self.cur.executemany(
             "INSERT INTO rm_ledger_nodes (level, idx, hash) VALUES (?, ?, ?)",
-            [(level, index, value) for level, index, value in nodes if level > 0],
+            [(level, index, value) for level, index, value in nodes if level >= STORED_FROM_LEVEL],
         )
 
 

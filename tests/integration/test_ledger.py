@@ -163,3 +163,24 @@ def test_export_restore_round_trip_keeps_root_and_digests(
     # Restoring into a non-empty archive is refused.
     with export.open(encoding="utf-8") as lines, pytest.raises(Exception, match="not empty"):
         audit.restore(target, lines)
+
+
+def test_every_proof_from_the_stored_tree_verifies(settings: Settings) -> None:
+    # Enough events that nodes come both from storage (level >= 4) and from leaves (below).
+    from archive.ledger.merkle import root_from_leaves
+
+    with ArchiveService(settings, search=False) as service:
+        for i in range(40):
+            service.archive.record_statement(text=f"Uttalelse {i}", said_at="2020-01-01", recorded_by="t")
+        service.catch_up()
+        size, root = service.ledger.head()
+        leaves = [row["leaf_hash"] for row in service.ledger.leaves()]
+        assert size == len(leaves) > 64
+        for tree in (1, 2, 15, 16, 17, 33, 64, size):
+            assert service.ledger.root(tree) == root_from_leaves(leaves[:tree])
+            for leaf in {0, tree // 2, tree - 1}:
+                p = service.ledger.inclusion_proof(leaf, tree)
+                assert verify_inclusion(p["leaf_hash"], leaf, tree, p["proof"], p["root"])
+            if tree > 1:
+                c = service.ledger.consistency_proof(tree // 2 or 1, tree)
+                assert verify_consistency(c["from"], tree, c["from_root"], c["to_root"], c["proof"])

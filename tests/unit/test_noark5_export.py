@@ -306,6 +306,25 @@ def test_the_report_lists_every_file_with_its_checksum(
     assert report.counts["agreements"] == 2 and report.counts["statements"] == 2
 
 
+
+def test_the_report_reads_its_file_list_lazily_like_a_list(
+        tmp_path: Path, schemas: tuple[Path, Path]) -> None:
+    # The file entries live in a temporary on-disk store, not in memory, yet read like a list.
+    report = write_package(build_archive(), tmp_path / "p", schemas[0].parent)
+    entries = list(report.files)
+    assert [f.path for f in entries] == sorted(f.path for f in entries)
+    assert len(report.files) == len(entries)
+    assert report.files[0] == entries[0] and report.files[-1] == entries[-1]
+    assert report.files[2:5] == entries[2:5] and report.files[::-3] == entries[::-3]
+    assert entries[3] in report.files
+    assert report.file("arkivstruktur.xml").sha256 == sha256(tmp_path / "p" / "arkivstruktur.xml")
+    # Closing the report drops the temporary store; the package itself stays.
+    report.close()
+    with pytest.raises(RuntimeError):
+        list(report.files)
+    assert (tmp_path / "p" / "arkivstruktur.xml").is_file()
+
+
 # --------------------------------------------------------------------------- determinism
 
 
@@ -485,6 +504,36 @@ def test_generators_stream_through_and_progress_is_reported(
     # 2 agreements + 1 meeting + 1 news + 2 statements + 3 changes, counted one by one.
     assert seen == list(range(1, 10))
     assert report.counts["endring"] == 3
+    assert validate_package(tmp_path / "p", *schemas) == []
+
+
+
+def test_validation_catches_a_change_pointing_outside_the_package(
+        package: Path, schemas: tuple[Path, Path]) -> None:
+    # Point one endringslogg entry at a unit arkivstruktur.xml does not hold.
+    log = package / "endringslogg.xml"
+    stranger = "00000000-0000-5000-8000-000000000000"
+    first = parse(log).xpath("//e:referanseArkivenhet/text()", namespaces=NSS)[0]
+    log.write_bytes(log.read_bytes().replace(first.encode(), stranger.encode(), 1))
+    errors = validate_package(package, *schemas)
+    assert any("referanseArkivenhet" in e and stranger in e for e in errors)
+
+
+def test_many_registrations_in_one_container_stream_through_the_validator(
+        tmp_path: Path, schemas: tuple[Path, Path]) -> None:
+    # Statements share one container mappe; the validator frees each one as it goes.
+    statements = (
+        ExportStatement(f"s-{i}", f"2016/U{i:04d}", f"Uttalelse {i}.", "Kari Nordmann", None,
+                        None, None, date(2016, 3, 8), None, None, at(8), "kari")
+        for i in range(400)
+    )
+    changes = (ExportChange(f"s-{i}", f"2016/U{i:04d}", "title", "a", "b", "kari", at(9),
+                            "revision") for i in range(0, 400, 7))
+    archive = ExportArchive("Arkiv", "Kommune", "Protokoll", statements=statements,
+                            changes=changes, exported_at=at(1, 6))
+    report = write_package(archive, tmp_path / "p", schemas[0].parent)
+    assert report.warnings == [] and report.counts["endring"] == 58
+    assert len(report.files) == 400 + 3 + 4  # a document each, 3 XML files, 4 schemas
     assert validate_package(tmp_path / "p", *schemas) == []
 
 
