@@ -123,7 +123,7 @@ class Catalog(RecordModel):
     # Queries ------------------------------------------------------------------------------
 
     def get(self, id_or_reference: str) -> dict[str, Any] | None:
-        with self.db.read() as cur:
+        with self.db.read(snapshot=False) as cur:
             row = cur.execute(
                 "SELECT * FROM rm_records WHERE id = ? OR reference = ? ORDER BY kind LIMIT 1",
                 (id_or_reference, id_or_reference),

@@ -29,7 +29,7 @@ class ReadDatabase(Protocol):
     dialect: str
 
     def transaction(self) -> Any: ...  # context manager yielding a Cursor, committing on exit
-    def read(self) -> Any: ...  # context manager yielding a Cursor for reads
+    def read(self, snapshot: bool = True) -> Any: ...  # context manager yielding a Cursor for reads
     def close(self) -> None: ...
 
 
@@ -98,14 +98,17 @@ class SqliteDatabase:
             cursor.close()
 
     @contextmanager
-    def read(self) -> Iterator[Cursor]:
+    def read(self, snapshot: bool = True) -> Iterator[Cursor]:
+        """A read; `snapshot` holds one view for several statements (one statement needs none)."""
         conn = self._connection()
         cursor = conn.cursor()
-        cursor.execute("BEGIN")  # one snapshot for every statement of the read
+        if snapshot:
+            cursor.execute("BEGIN")
         try:
             yield _SqliteCursor(cursor)
         finally:
-            conn.rollback()
+            if snapshot:
+                conn.rollback()
             cursor.close()
 
     def close(self) -> None:
@@ -168,7 +171,7 @@ class PostgresDatabase:
         conn.commit()
 
     @contextmanager
-    def read(self) -> Iterator[Cursor]:
+    def read(self, snapshot: bool = True) -> Iterator[Cursor]:
         conn = self._connection()
         try:
             with conn.cursor() as cursor:
