@@ -1,7 +1,7 @@
 """Export benchmark (run on demand, not a test): do exports stream with flat memory?
 
 Fills an archive with N records (100 aggregates per save), then measures, for the event
-export (JSON Lines) and the Noark 5 package, the time and the peak Python heap
+export (JSON Lines), the Noark 5 package and its validation, the time and the peak Python heap
 (tracemalloc) at N/10 and at N records. Flat memory means the peak at N is close to the
 peak at N/10 (ratio printed), not ten times it.
 
@@ -25,7 +25,7 @@ from ingest import fill  # noqa: E402
 from archive import audit  # noqa: E402
 from archive.config import Settings  # noqa: E402
 from archive.export.from_archive import build_archive  # noqa: E402
-from archive.export.noark5 import write_package  # noqa: E402
+from archive.export.noark5 import validate_package, write_package  # noqa: E402
 from archive.service import ArchiveService  # noqa: E402
 
 
@@ -49,9 +49,17 @@ def run(n: int, directory: Path, schemas: Path | None) -> dict[str, int]:
     with (directory / f"events{n}.jsonl").open("w", encoding="utf-8") as out:
         peaks["events"] = measure("export events (JSON Lines)", lambda: audit.export_events(service, out))[1]
     if schemas is not None:
+        package = directory / f"noark{n}"
         peaks["noark5"] = measure(
-            "export noark5", lambda: write_package(build_archive(service), directory / f"noark{n}", schemas)
+            "export noark5", lambda: write_package(build_archive(service), package, schemas)
         )[1]
+        errors: list[str] = []
+        peaks["validate"] = measure(
+            "validate noark5",
+            lambda: errors.extend(validate_package(package, schemas / "noark5-v5.0", schemas / "addml-v8.3")),
+        )[1]
+        if errors:
+            print(f"  validation errors: {len(errors)}, first: {errors[0]}")
     service.close()
     return peaks
 

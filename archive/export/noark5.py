@@ -241,7 +241,7 @@ class _Spool:
     the last object using it is garbage collected.
     """
 
-    _BATCH = 5000
+    _BATCH = 1000
 
     def __init__(self) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="protokoll-noark5-"))
@@ -368,6 +368,14 @@ class PackageFiles(Sequence[PackageFile]):
 
     def __contains__(self, value: object) -> bool:
         return isinstance(value, PackageFile) and self.get(value.path) == value
+
+    def __eq__(self, other: object) -> bool:
+        # Compares like the list it replaces (element by element, streamed).
+        if not isinstance(other, (list, tuple, PackageFiles)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
 
     def close(self) -> None:
         self._spool.close()
@@ -1209,6 +1217,11 @@ def write_package(
     ``schema_dir``: the shared schemas root or the Noark 5 v5.0 folder; None skips copying the
     schemas (the package is then incomplete, and the report says so). ``progress`` receives
     the running number of records and changes written.
+
+    Memory stays flat with the size of the archive: records are streamed, and what must be
+    remembered until the end (file entries, unit ids for the endringslogg check) is spooled
+    to a temporary SQLite file; ``report.files`` reads it back lazily (``report.close()``
+    removes it early, otherwise it goes when the report is garbage collected).
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):

@@ -313,7 +313,7 @@ def test_the_report_reads_its_file_list_lazily_like_a_list(
     report = write_package(build_archive(), tmp_path / "p", schemas[0].parent)
     entries = list(report.files)
     assert [f.path for f in entries] == sorted(f.path for f in entries)
-    assert len(report.files) == len(entries)
+    assert len(report.files) == len(entries) and report.files == entries
     assert report.files[0] == entries[0] and report.files[-1] == entries[-1]
     assert report.files[2:5] == entries[2:5] and report.files[::-3] == entries[::-3]
     assert entries[3] in report.files
