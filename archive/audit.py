@@ -33,6 +33,17 @@ from archive.service import ArchiveService
 PAGE = 1000
 
 
+def b64_fields(value: Any) -> Any:
+    """Proofs and hashes as JSON: every bytes value base64-encoded, recursively."""
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, list):
+        return [b64_fields(v) for v in value]
+    if isinstance(value, dict):
+        return {k: b64_fields(v) for k, v in value.items()}
+    return value
+
+
 class AuditError(ArchiveError):
     """A key, checkpoint or export cannot be used."""
 

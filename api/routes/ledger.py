@@ -18,16 +18,6 @@ router = APIRouter(prefix="/api/ledger", tags=["ledger"])
 Size = Annotated[int, Query(ge=1, le=2**62)]
 
 
-def _b64(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    if isinstance(value, list):
-        return [_b64(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _b64(v) for k, v in value.items()}
-    return value
-
-
 @router.get("/checkpoints")
 async def checkpoints(service: ServiceDep) -> dict[str, Any]:
     """Every checkpoint the archive has signed (C2SP tlog-checkpoint notes), oldest first.
@@ -41,7 +31,7 @@ async def checkpoints(service: ServiceDep) -> dict[str, Any]:
 @router.get("/proof/inclusion")
 async def inclusion(service: ServiceDep, _auditor: AuditorDep, leaf: Annotated[int, Query(ge=0, le=2**62)], size: Size) -> dict[str, Any]:
     """The audit path proving leaf `leaf` is in the tree of `size` leaves (hashes in base64)."""
-    return _b64(service.ledger.inclusion_proof(leaf, size))  # type: ignore[no-any-return]
+    return audit.b64_fields(service.ledger.inclusion_proof(leaf, size))  # type: ignore[no-any-return]
 
 
 @router.get("/proof/consistency")
@@ -50,7 +40,7 @@ async def consistency(
     from_size: Annotated[int, Query(alias="from", ge=1, le=2**62)], to_size: Annotated[int, Query(alias="to", ge=1, le=2**62)],
 ) -> dict[str, Any]:
     """The proof that the tree of `from` leaves is a prefix of the tree of `to` leaves."""
-    return _b64(service.ledger.consistency_proof(from_size, to_size))  # type: ignore[no-any-return]
+    return audit.b64_fields(service.ledger.consistency_proof(from_size, to_size))  # type: ignore[no-any-return]
 
 
 @router.get("/export")

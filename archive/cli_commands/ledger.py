@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Annotated, Optional
@@ -48,7 +47,7 @@ def register(app: typer.Typer) -> None:
                 result = service.ledger.consistency_proof(from_size, to_size if to_size is not None else service.ledger.head()[0])
             else:
                 raise CliError("proof kind must be 'inclusion' or 'consistency'")
-        typer.echo(json.dumps(_b64(result), indent=2))
+        typer.echo(json.dumps(audit.b64_fields(result), indent=2))
 
     @app.command()
     def verify(
@@ -120,13 +119,3 @@ def _verify_export_lines(lines: list[str], texts: list[str], public_key: Path | 
         raise CliError("--public-key is needed to check checkpoints against an export")
     report = verify_export(export, checkpoints=texts, public_key=public_key)
     return audit.AuditReport(report.ok, report.problems, report.size, report.root, report.first_bad, report.checkpoints_verified)
-
-
-def _b64(value: object) -> object:
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    if isinstance(value, list):
-        return [_b64(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _b64(v) for k, v in value.items()}
-    return value
