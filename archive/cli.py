@@ -95,9 +95,7 @@ def show(
 ) -> None:
     """Show a record, now or as of a date on either time axis."""
     with open_service(data_dir, search=False) as service:
-        entry = service.catalog.get(record)
-        if entry is None:
-            raise CliError(f"no record {record!r}")
+        entry = _entry(service, record)
         if valid_at or known_at:
             version = service.history.as_of(entry["id"], valid_at=valid_at, known_at=known_at)
             if version is None:
@@ -106,6 +104,13 @@ def show(
         else:
             data = entry
     emit(data, as_json, _human_record)
+
+
+def _entry(service: ArchiveService, record: str) -> dict[str, Any]:
+    entry = service.catalog.get(record)
+    if entry is None:
+        raise CliError(f"no record {record!r}")
+    return entry
 
 
 def _human_record(data: dict[str, Any]) -> str:
@@ -125,10 +130,7 @@ def history(
 ) -> None:
     """Every version of a record: valid and record time, event, who and why."""
     with open_service(data_dir, search=False) as service:
-        entry = service.catalog.get(record)
-        if entry is None:
-            raise CliError(f"no record {record!r}")
-        rows = service.history.versions(entry["id"])
+        rows = service.history.versions(_entry(service, record)["id"])
     emit(
         rows,
         as_json,

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.application import CommandResult
+from archive.domain import natural_id
 from archive.exceptions import ArchiveError
 from archive.importers.errors import ImportFormatError
 from archive.importers.jsonl import import_jsonl
@@ -231,19 +233,14 @@ def _import_news(
                 app.record_meeting_details(meeting.id, expected_version=meeting.version, news_ids=[news.id], recorded_by=recorded_by, source=source)
             report.records.append({"kind": "meeting", "id": meeting.id, "reference": meeting.reference})
         report.records += registry.created
-    if report.status != "unchanged" or uow.position:
-        service.wait(uow.position)
+    service.wait(uow.position)
 
 
-def _unchanged(state: dict[str, Any]) -> Any:
-    from archive.application import CommandResult
-
+def _unchanged(state: dict[str, Any]) -> CommandResult:
     return CommandResult(state["id"], state["reference"], state["version"], None, False, False)
 
 
 def _news_id(key: str) -> str:
-    from archive.domain import natural_id
-
     return str(natural_id("news", key))
 
 

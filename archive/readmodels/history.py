@@ -160,18 +160,6 @@ class History(RecordModel):
             ).fetchone()
         return _row(row) if row else None
 
-    def rows_at(self, positions: Sequence[tuple[str, int]]) -> list[dict[str, Any]]:
-        """Rows for (record_id, version) pairs (the search index reads these)."""
-        out = []
-        with self.db.read() as cur:
-            for rid, version in positions:
-                row = cur.execute(
-                    f"SELECT {COLUMNS} FROM rm_history WHERE record_id = ? AND version = ?", (rid, version)
-                ).fetchone()
-                if row:
-                    out.append(_row(row))
-        return out
-
     def changes(self, record_id: str) -> list[dict[str, Any]]:
         """Field-by-field changes after registration (Noark 5's endringslogg), from the versions."""
         rows = self.versions(record_id)

@@ -186,6 +186,3 @@ class Ledger(RecordModel):
     def digest(self) -> str:
         size, root = self.head()
         return hashlib.sha256(f"{size}:{root.hex()}:{super().digest()}".encode()).hexdigest()
-
-    def rows_digest(self) -> str:
-        return super().digest()

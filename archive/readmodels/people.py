@@ -138,13 +138,6 @@ class People(RecordModel):
             ).fetchall()
         return [r["person_id"] for r in rows]
 
-    def find_organisations(self, name: str) -> list[str]:
-        with self.db.read() as cur:
-            rows = cur.execute(
-                "SELECT org_id FROM rm_organisations WHERE name_key = ? ORDER BY org_id", (name_key(name),)
-            ).fetchall()
-        return [r["org_id"] for r in rows]
-
     def people_with_surname(self, surname: str) -> list[dict[str, Any]]:
         """Candidates for matching another form of a name (same last word)."""
         key = name_key(surname)

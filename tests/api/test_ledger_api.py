@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 
 from archive import audit
 from archive.ledger.merkle import verify_consistency, verify_inclusion
@@ -60,4 +59,3 @@ def test_the_change_log_of_an_agreement(scenario: Scenario) -> None:
     # A screened record's change log is as hidden from the public as the record itself.
     assert scenario.client.get("/api/records/2022/0001/changes").status_code == 404
     assert scenario.client.get("/api/records/2022/0001/changes", headers=scenario.auditor).status_code == 200
-    json.dumps(changes)

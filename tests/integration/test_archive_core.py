@@ -11,6 +11,7 @@ import pytest
 
 from archive.config import Settings
 from archive.exceptions import InvalidCommand, RecordNotFound, VersionConflict
+from archive.readmodels.catalog import CatalogFilter
 from archive.service import ArchiveService
 
 ME = "arkivar@test"
@@ -168,8 +169,6 @@ class TestAgreementsOnTwoTimeAxes:
         app = service.archive
         ag = app.register_agreement(title="Hemmelig avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME)
         service.done(app.restrict(ag.id, expected_version=1, legal_basis="Offl. § 13", public_title="Avtale (skjermet)", recorded_by=ME))
-        from archive.readmodels.catalog import CatalogFilter
-
         public, _ = service.catalog.list(CatalogFilter(kind="agreement"))
         everything, _ = service.catalog.list(CatalogFilter(kind="agreement", include_restricted=True))
         assert public == [] and len(everything) == 1 and everything[0]["restricted"]
@@ -302,7 +301,7 @@ class TestMeetingsStatementsNewsPeople:
         person = service.people.person(p.id)
         assert person["roles"][0]["from"] == "2015-10-15" and person["roles"][0]["to"] == "2019-10-01"
         assert service.people.find_people("r. ryberg") == [p.id]
-        assert service.catalog.list(__import__("archive.readmodels.catalog", fromlist=["CatalogFilter"]).CatalogFilter(organisation=county.id))[1] == 1
+        assert service.catalog.list(CatalogFilter(organisation=county.id))[1] == 1
 
 
 class TestProjections:
