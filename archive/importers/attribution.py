@@ -76,6 +76,7 @@ _VERBS = (
     "medgir|medgav|tilføyer|føyer|føyde|minner|minnet|minte|peker|peiker|peikar|pekte|peika|"
     "skyter|skyt|skjøt|lova|lovet|lovte|lovde"
 )
+SPEECH_VERB = rf"(?:{_VERBS})"
 # Verbs that need a particle after the subject: "legger han til", "held ho fram", "slår X fast".
 # Without their particle these are ordinary verbs ("la fram", "held møte", "peker ut").
 _PARTICLE_VERBS = {"legger": "til", "legg": "til", "la": "til", "slår": "fast", "slo": "fast",

@@ -436,7 +436,8 @@ class _Segment:
     after_colon: str | None = None  # narrative before "…: -Quote" introducing the speaker
     # "continues": an unclosed «… paragraph whose quote goes on in the next one (and whose
     # speaker is named there); "needs_attribution": a whole «…» paragraph that is speech only
-    # if the next line says who said it (else it may be a quoted document or a pull quote).
+    # if the next line says who said it (else it may be a quoted document or a pull quote);
+    # "tail": the rest of a dash paragraph after its last clause, the same speaker going on.
     kind: str = "plain"
 
 
@@ -531,7 +532,8 @@ class _Statements:
         if self.nearby is not None:
             return Speaker(self.nearby, "preceding", 0.65)
         if self.previous is not None:
-            return Speaker(self.previous, "continuation", 0.75)
+            # A tail without its own dash is the likeliest continuation to be narrative after all.
+            return Speaker(self.previous, "continuation", 0.6 if segment.kind == "tail" else 0.75)
         # The only person named so far is the likely speaker; someone named only further
         # down (a contact line, a later paragraph) is not: better None than a guess.
         people = [p for p in self.registry.people if self._named_before(p, position)]
@@ -650,8 +652,43 @@ def _dash_segments(body: str) -> list[_Segment]:
         if quote:
             segments.append(_Segment(quote, match))
         position = _sentence_end(body, match.end())
-        if position >= len(body) or _first_clause(body, position, allow_plain_lead=False) is None:
+        if position >= len(body):
             return segments
+        if _first_clause(body, position, allow_plain_lead=False) is None:
+            # "– A, sier X. – B." or "– A, sier X. B.": the quote goes on after the clause.
+            tail = _quote_tail(body[position:], match)
+            if tail is not None:
+                segments.append(tail)
+            return segments
+
+
+# A sentence after the clause that opens like this is narrative about the speaker, not speech.
+_NARRATIVE_TAIL = re.compile(
+    r"(?:Han|Hun|Ho|Hen|De|Dei|Det\s+(?:sa|seier|sier|skriv|skriver)|Ifølge|Ifølgje|I\s+følge|Både|Også)\b"
+    rf"|{attr.NAME_WORD}\s+{attr.SPEECH_VERB}\b"
+)
+
+
+def _quote_tail(text: str, clause: re.Match[str]) -> _Segment | None:
+    """What follows the last clause of a dash paragraph, when it is still the speaker's quote.
+
+    A new dash ("– B.") always is; a plain sentence is unless it reads as narrative
+    ("Han mener …", "Ryberg sier …", the speaker's own name first). Labelled Norwegian news
+    treats "…, sier Gram. Derfor er det viktig …" as Gram still speaking.
+    """
+    text = text.strip()
+    dashed = _DASH_START.match(text)
+    if dashed:
+        text = text[dashed.end() :].strip()
+    else:
+        first = text.split(maxsplit=1)[0] if text else ""
+        named = set((clause.groupdict().get("name") or "").split())
+        if _NARRATIVE_TAIL.match(text) or not first[:1].isupper() or first in named:
+            return None
+    text = _trim_quote(text)
+    if len(text.split()) < 3:
+        return None
+    return _Segment(text, None, kind="plain" if dashed else "tail")
 
 
 def _guillemet_segment(text: str) -> _Segment | None:

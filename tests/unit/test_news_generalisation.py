@@ -185,6 +185,7 @@ def test_an_organisation_as_source_is_kept_without_a_person() -> None:
         ("Dette er et felles ansvar, og vi må ta det på alvor", "Hilde Bakke", None, "fylkesrådmann"),
         ("Vi har gitt fylkeskommunen klar beskjed", None, None, None),
         ("Det er for dårlig. Vi må gjøre mer", *dahl),
+        ("Og det haster.", *dahl),  # "– A, mener Dahl. – B.": the quote goes on
     ]
     # the organisation is recorded, the statement flagged; headline and crosshead are no quotes.
     nho = article.statements[2]
@@ -275,3 +276,23 @@ def test_i_gar_and_i_dag_are_relative_to_publication() -> None:
     assert resolve_relative_day("I dag", published) == published
     assert resolve_relative_day("i forgårs", published) == date(2019, 3, 3)
     assert resolve_relative_day("i morgon", published) is None
+
+
+def test_a_quote_that_goes_on_after_its_clause_in_the_same_paragraph() -> None:
+    # Given "– A, sier X. – B.", "– A, sier X. B." and two tails that are narrative about the speaker,
+    article = parse_fixture("quote-goes-on-after-the-clause.txt")
+    dahl = ("Ingrid Dahl", "Sp", "regionrådsleder")
+    lie = ("Tor Lie", "Ap", "varaordfører")
+    assert rows(article) == [
+        # a new dash after the clause is the same speaker going on,
+        ("Dette er den viktigste saken for innbyggerne våre", *dahl),
+        ("Uten bredbånd flytter de unge.", *dahl),
+        # so is a plain sentence in the speaker's voice (with less confidence),
+        ("Vi har ventet i ti år", *lie),
+        ("Nå må staten ta ansvar for de siste kilometerne.", *lie),
+        # while "Han mener …" and "Dahl skal …" are the journalist's words, not quotes.
+        ("Det blir dyrt", *lie),
+        ("Vi følger opp saken", *dahl),
+    ]
+    confidence = {s.text: s.confidence for s in article.statements}
+    assert confidence["Nå må staten ta ansvar for de siste kilometerne."] < confidence["Uten bredbånd flytter de unge."]
