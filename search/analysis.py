@@ -49,7 +49,7 @@ TOKEN_PATTERN = r"\w+(\.?\w+)*"
 # Longer "words" are noise (hashes, base64); skipping them bounds the work.
 MAX_WORD_LENGTH = 60
 MIN_PART_LENGTH = 3
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 250_000  # per generation (see Memo)
 
 
 @lru_cache(maxsize=None)
@@ -67,13 +67,60 @@ def _stemmer() -> Any:
     return stemmer_for_language("no")
 
 
-# Surface form -> indexed term (or None for a stop word). Keyed by the
-# surface form *with* its case, because case decides name protection.
-_TERM_CACHE: dict[tuple[tuple[str, ...], str], str | None] = {}
-_PARTS_CACHE: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
+_MISSING = object()
+
+
+class Memo:
+    """A bounded memo that keeps the working vocabulary: two generations of `limit` entries.
+
+    When the young generation is full it becomes the old one (the previous old one is
+    dropped), and a hit in the old generation is promoted. Unlike clearing everything at the
+    limit, a big rebuild never falls back to cold lookups for the words it keeps meeting.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.young: dict[Any, Any] = {}
+        self.old: dict[Any, Any] = {}
+
+    def get(self, key: Any) -> Any:
+        """The remembered value, or _MISSING."""
+        try:
+            return self.young[key]
+        except KeyError:
+            pass
+        value = self.old.get(key, _MISSING)
+        if value is not _MISSING:
+            self.put(key, value)
+        return value
+
+    def put(self, key: Any, value: Any) -> None:
+        if len(self.young) >= self.limit:
+            self.old, self.young = self.young, {}
+        self.young[key] = value
+
+    def clear(self) -> None:
+        self.young, self.old = {}, {}
+
+
+# Keyed by (langs, surface form *with* its case): case decides name protection.
+_TERMS = Memo(_CACHE_LIMIT)  # surface -> indexed term (None for a stop word)
+_PARTS = Memo(_CACHE_LIMIT)  # surface -> normalised compound parts
+# simplemma's own cache is small; compound splitting asks for the lemma of the same word
+# tails over and over ("...avtalene"), so lemmas are remembered here too.
+_LEMMAS = Memo(_CACHE_LIMIT)
 
 
 def _lemma(lower: str, langs: tuple[str, ...]) -> str:
+    key = (langs, lower)
+    lemma = _LEMMAS.get(key)
+    if lemma is _MISSING:
+        lemma = _lemma_uncached(lower, langs)
+        _LEMMAS.put(key, lemma)
+    return lemma  # type: ignore[no-any-return]
+
+
+def _lemma_uncached(lower: str, langs: tuple[str, ...]) -> str:
     try:
         lemma = simplemma.lemmatize(lower, lang=langs).lower()
     except Exception:  # simplemma on odd input: fall back to the word itself
@@ -99,14 +146,14 @@ def normalise_word(surface: str, langs: tuple[str, ...] = DEFAULT_LANGS) -> str 
     """The term a word is indexed and searched under; None for stop words."""
     key = (langs, surface)
     try:
-        return _TERM_CACHE[key]
+        return _TERMS.young[key]  # type: ignore[no-any-return]  # the hot path: one dict lookup
     except KeyError:
         pass
-    term = _normalise_uncached(surface, langs)
-    if len(_TERM_CACHE) >= _CACHE_LIMIT:
-        _TERM_CACHE.clear()  # crude bound; the working vocabulary refills fast
-    _TERM_CACHE[key] = term
-    return term
+    term = _TERMS.get(key)
+    if term is _MISSING:
+        term = _normalise_uncached(surface, langs)
+        _TERMS.put(key, term)
+    return term  # type: ignore[no-any-return]
 
 
 def _final_part(rest: str, langs: tuple[str, ...]) -> str | None:
@@ -161,9 +208,9 @@ def split_compound(word: str, langs: tuple[str, ...] = DEFAULT_LANGS) -> tuple[s
 def compound_parts(surface: str, langs: tuple[str, ...] = DEFAULT_LANGS) -> tuple[str, ...]:
     """Normalised terms of a word's compound parts; () for non-compounds."""
     key = (langs, surface)
-    cached = _PARTS_CACHE.get(key)
-    if cached is not None:
-        return cached
+    cached = _PARTS.get(key)
+    if cached is not _MISSING:
+        return cached  # type: ignore[no-any-return]
     lower = surface.lower()
     parts: tuple[str, ...] = ()
     if (
@@ -176,9 +223,7 @@ def compound_parts(surface: str, langs: tuple[str, ...] = DEFAULT_LANGS) -> tupl
         pieces = split_compound(lemma, langs) or split_compound(lower, langs)
         terms = (normalise_word(p, langs) for p in pieces)
         parts = tuple(dict.fromkeys(t for t in terms if t))
-    if len(_PARTS_CACHE) >= _CACHE_LIMIT:
-        _PARTS_CACHE.clear()
-    _PARTS_CACHE[key] = parts
+    _PARTS.put(key, parts)
     return parts
 
 
