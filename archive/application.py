@@ -105,6 +105,13 @@ class Archive(Application[UUID]):
             return uow.aggregates[record_id]
         return self.repository.get(record_id)
 
+    def record_at(self, record_id: str, version: int) -> Record | None:
+        """A record as it stood at `version`, from the event store (read models replay on it)."""
+        try:
+            return self.repository.get(UUID(record_id), version=version)  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            return None
+
     # Wiring -----------------------------------------------------------------------------
 
     def construct_transcoder(self) -> Transcoder:

@@ -34,7 +34,9 @@ class ArchiveService:
         self.history = History(self.db)
         self.people = People(self.db)
         self.ledger = Ledger(self.db)
-        self.records = RecordProjections(self.db, [self.catalog, self.history, self.people, self.ledger])
+        self.records = RecordProjections(
+            self.db, [self.catalog, self.history, self.people, self.ledger], load=self.archive.record_at
+        )
         self.projections: list[Projection] = [self.records]
         self.runner = ProjectionRunner(
             "readmodels",

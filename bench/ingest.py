@@ -3,8 +3,10 @@
 Prints, from one run on the same machine:
   * raw SQLite inserts of the same number of rows (baseline for the storage floor),
   * plain eventsourcing saves of the archive's events (100 aggregates per save),
+  * the floor under any SQLite projection of that log: the three rows per event the read
+    models need at the least, written from the raw payloads with no domain code,
   * the archive's read models catching up over that log (catalog, history, people),
-    with and without the ledger, and each projection alone,
+    with and without the ledger,
 as events/s and as ratios against the baselines.
 
     .venv/bin/python bench/ingest.py [--events 100000]
@@ -106,6 +108,58 @@ class NullProjection(Projection):
         return ""
 
 
+def storage_floor(service: ArchiveService, directory: Path, batch_size: int = 2000) -> float:
+    """The floor under any projection of this log into SQLite, measured on the same events.
+
+    Reads the log as the runner does, parses each payload with orjson (no domain objects, no
+    domain rules), and writes the three rows the read models need per event at the least:
+    a history row holding the full state, a catalog upsert, a ledger leaf with its hash —
+    one transaction per batch, NORMAL sync, as the read models do.
+    """
+    import hashlib
+
+    import orjson
+
+    conn = sqlite3.connect(directory / "floor.sqlite", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE TABLE h (rid TEXT, v INT, etype TEXT, recorded_at TEXT, content TEXT, position INT, "
+                 "PRIMARY KEY (rid, v))")
+    conn.execute("CREATE TABLE c (id TEXT PRIMARY KEY, version INT, updated_at TEXT, state TEXT)")
+    conn.execute("CREATE TABLE l (leaf INTEGER PRIMARY KEY, nid INT, rid TEXT, v INT, hash BLOB)")
+    recorder = service.archive.recorder
+    head = int(recorder.max_notification_id() or 0)
+    states: dict[str, dict] = {}
+    position = 0
+    start = time.perf_counter()
+    while True:
+        batch = recorder.select_notifications(start=position, limit=batch_size, inclusive_of_start=False)
+        if not batch:
+            break
+        hist, cat, leaves = [], {}, []
+        for n in batch:
+            rid = str(n.originator_id)
+            payload = orjson.loads(n.state)
+            state = states.setdefault(rid, {})
+            state.update(payload)
+            content = orjson.dumps(state, default=str).decode()
+            stamp = str(payload.get("timestamp"))
+            hist.append((rid, n.originator_version, n.topic, stamp, content, n.id))
+            cat[rid] = (rid, n.originator_version, stamp, content)
+            leaves.append((n.id - 1, n.id, rid, n.originator_version, hashlib.sha256(b"\x00" + n.state).digest()))
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO h VALUES (?, ?, ?, ?, ?, ?)", hist)
+        conn.executemany("INSERT INTO c VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                         "version = excluded.version, updated_at = excluded.updated_at, state = excluded.state",
+                         list(cat.values()))
+        conn.executemany("INSERT INTO l VALUES (?, ?, ?, ?, ?)", leaves)
+        conn.execute("COMMIT")
+        position = batch[-1].id
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return head / elapsed
+
+
 def catch_up(service: ArchiveService, projections: list, batch_size: int = 500) -> float:
     for p in projections:
         p.reset()
@@ -129,7 +183,10 @@ def main() -> None:
         saves = fill(service, n)
         head = service.runner.head()
         full = service.records
-        results = {"runner + decode only (null projection)": catch_up(service, [NullProjection()])}
+        results = {
+            "floor: raw rows, no domain (see storage_floor)": storage_floor(service, directory),
+            "runner + decode only (null projection)": catch_up(service, [NullProjection()]),
+        }
         saved_models = list(full.models)
         full.models.clear()
         results["runner + decode + domain replay (no models)"] = catch_up(service, [full])

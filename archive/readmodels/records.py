@@ -12,23 +12,25 @@ from collections.abc import Sequence
 
 from archive.readmodels.base import Change, LoggedEvent, Projection, RecordModel, dumps, loads
 from archive.readmodels.db import ReadDatabase
-from archive.readmodels.replay import RecordStates, is_record_topic
+from archive.readmodels.replay import LoadRecord, RecordStates, is_record_topic
 
 log = logging.getLogger(__name__)
 
+# The group's own tracking row: the lock PostgreSQL nodes take turns on, and the replay's position.
 STATES = "record_states"
+# Earlier versions kept the replay's states in this table; the event store is read instead now.
+LEGACY_TABLES = ("rm_record_state",)
 
 
 class RecordProjections(Projection):
     name = "records"
 
-    def __init__(self, db: ReadDatabase, models: Sequence[RecordModel]) -> None:
+    def __init__(self, db: ReadDatabase, models: Sequence[RecordModel], load: LoadRecord) -> None:
         self.db = db
         self.models = list(models)
-        self.states = RecordStates()
+        self.states = RecordStates(load)
         with db.transaction() as cur:
             cur.execute("CREATE TABLE IF NOT EXISTS rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
-            self.states.create(cur)
             for name in [STATES, *(m.name for m in self.models)]:
                 cur.execute(
                     "INSERT INTO rm_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", (name,)
@@ -61,12 +63,11 @@ class RecordProjections(Projection):
                 for logged in events:
                     if logged.position <= done or not is_record_topic(logged.topic):
                         continue
-                    record = self.states.advance(cur, logged.originator_id, logged.event)
+                    record = self.states.advance(logged.originator_id, logged.event)
                     if record is not None:
                         # The live object moves on with the next event: keep a copy of now.
                         view_json = dumps(record.view())
                         changes.append(Change(logged, record.KIND, loads(view_json), view_json, record.valid_from()))
-                self.states.flush(cur)
                 fresh = [e for e in events if e.position > done]
                 for model in self.models:
                     model.apply(cur, changes)
@@ -82,9 +83,8 @@ class RecordProjections(Projection):
 
     def reset(self) -> None:
         with self.db.transaction() as cur:
-            for table in [self.states.table, *(t for m in self.models for t in m.tables)]:
+            for table in [*LEGACY_TABLES, *(t for m in self.models for t in m.tables)]:
                 cur.execute(f"DROP TABLE IF EXISTS {table}")
-            self.states.create(cur)
             for model in self.models:
                 model.create(cur)
             cur.executemany(
