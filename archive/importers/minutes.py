@@ -9,7 +9,7 @@ takes the value up to the next label, so all of these work; what it cannot find 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 from archive.importers import attribution as attr
@@ -195,7 +195,7 @@ def parse_minutes(text: str) -> ParsedMinutes:
     meeting_date = _find_date(body_text, labels)
     start, end = _find_times(body_text)
     participants = _find_participants(labels)
-    items = _find_agenda_items(body_text)
+    items = _find_agenda_items(body_text, warnings)
     for name, value in (
         ("body (utval)", body), ("date", meeting_date), ("place", place),
         ("start time", start), ("participants", participants), ("agenda items", items),
@@ -363,7 +363,7 @@ def _people_in(section: str, present: bool) -> list[ParsedParticipant]:
     return people
 
 
-def _find_agenda_items(text: str) -> list[ParsedAgendaItem]:
+def _find_agenda_items(text: str, warnings: list[str]) -> list[ParsedAgendaItem]:
     """Every case number with the title at its first mention and the decision where one follows."""
     occurrences = [m for m in _CASE.finditer(text) if not _REFERENCE_BEFORE.search(text[max(0, m.start() - 20) : m.start()])]
     titles: dict[str, str | None] = {}
@@ -383,9 +383,45 @@ def _find_agenda_items(text: str) -> list[ParsedAgendaItem]:
         proposals[number] = proposals.get(number) or proposal
         decisions[number] = decisions.get(number) or decision
         unanimous[number] = unanimous.get(number) or agreed
-    return [
-        ParsedAgendaItem(n, titles[n], proposals[n], decisions[n], unanimous[n]) for n in titles
-    ]
+    items = [ParsedAgendaItem(n, titles[n], proposals[n], decisions[n], unanimous[n]) for n in titles]
+    return _restore_lost_numbers(items, warnings)
+
+
+# "… prosjektperioden /17 Delegering …": a case number whose digits the PDF extraction lost.
+_LOST_NUMBER = re.compile(r"\s/(?P<year>\d{2}|(?:19|20)\d{2})\s+(?=[A-ZÆØÅ])")
+
+
+def _restore_lost_numbers(items: list[ParsedAgendaItem], warnings: list[str]) -> list[ParsedAgendaItem]:
+    """Split titles that swallowed cases whose numbers were lost, numbering them when certain.
+
+    Lost cases sit between two printed numbers of one series; when the gap between those
+    numbers holds exactly as many cases as were lost, their numbers follow. Otherwise the
+    title is cut where the first lost case begins and the loss is reported.
+    """
+    out: list[ParsedAgendaItem] = []
+    for index, item in enumerate(items):
+        title = item.title or ""
+        number = re.fullmatch(r"(?P<seq>\d{1,3})/(?P<year>\d{2}|\d{4})", item.number)
+        pieces = _LOST_NUMBER.split(title) if number else [title]
+        # split() interleaves the captured year: title, year, title, year, title ...
+        lost = [(pieces[i], pieces[i + 1].strip()) for i in range(1, len(pieces) - 1, 2)]
+        lost = [(year, text) for year, text in lost if year == number["year"]] if number else []
+        if not lost:
+            out.append(item)
+            continue
+        out.append(replace(item, title=pieces[0].strip(" ,.-") or None))
+        following = next(
+            (re.fullmatch(r"(\d{1,3})/(\d{2}|\d{4})", later.number) for later in items[index + 1 :]), None
+        )
+        seq, width = int(number["seq"]), len(number["seq"])
+        if following is not None and following[2] == number["year"] and int(following[1]) - seq - 1 == len(lost):
+            for offset, (year, text) in enumerate(lost, start=1):
+                out.append(ParsedAgendaItem(f"{seq + offset:0{width}d}/{year}", text.strip(" ,.-") or None, None, None, None))
+            warnings.append(f"case numbers after {item.number} were lost in the source text; numbered by sequence")
+        else:
+            warnings.append(f"{len(lost)} case(s) after {item.number} lost their numbers in the source text; not imported")
+    seen: set[str] = set()
+    return [i for i in out if not (i.number in seen or seen.add(i.number))]  # first of each number
 
 
 def _title_of(segment: str) -> str | None:

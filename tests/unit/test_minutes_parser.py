@@ -181,3 +181,19 @@ def test_nynorsk_kommunestyre_protocol_with_tables_and_role_before_name() -> Non
     assert budget.proposal == budget.decision
     assert judges.unanimous is True and judges.decision == judges.proposal
     assert minutes.warnings == []
+
+
+def test_case_numbers_lost_by_a_pdf_mirror_are_restored_only_when_the_sequence_proves_them() -> None:
+    # Given a sakliste where a mirror dropped the digits of some case numbers ("… /19 Felles …"),
+    minutes = parse_fixture("sakliste-with-lost-case-numbers.txt")
+    # the two cases between 042/19 and 045/19 get 043/19 and 044/19 (the gap holds exactly two),
+    assert [(i.number, i.title) for i in minutes.agenda_items] == [
+        ("041/19", "Godkjenning av innkalling og saksliste"),
+        ("042/19", "Budsjett for regionrådet"),
+        ("043/19", "Felles planstrategi"),
+        ("044/19", "Samferdselsprioriteringar"),
+        ("045/19", "Møteplan for neste år"),
+    ]
+    # while the case after the last printed number is not guessed, and both losses are reported.
+    assert any("after 042/19" in w and "numbered by sequence" in w for w in minutes.warnings)
+    assert any("after 045/19" in w and "not imported" in w for w in minutes.warnings)
