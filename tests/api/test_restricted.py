@@ -25,7 +25,7 @@ def restrict_all(s: Scenario) -> Loaded:
 
 
 def public_urls(loaded: Loaded) -> list[str]:
-    ag, st, person = loaded.agreement, loaded.statement, loaded.person
+    person = loaded.person
     urls = ["/", "/index.json", "/records", "/records.json", "/records.csv", "/records.atom",
             "/records.json?kind=agreement", "/api/records", "/api/records?kind=statement",
             f"/api/people/{person['id']}/statements", f"/r/{person['reference']}", f"/r/{person['reference']}.json",
