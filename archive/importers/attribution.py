@@ -74,7 +74,9 @@ _VERBS = (
     "hevder|hevdar|hevdet|hevda|bekrefter|stadfestar|bekreftet|stadfesta|fastslår|fastslo|"
     "konkluderer|konkluderte|oppfordrer|oppmodar|oppfordret|oppmoda|varsler|varslar|varslet|"
     "medgir|medgav|tilføyer|føyer|føyde|minner|minnet|minte|peker|peiker|peikar|pekte|peika|"
-    "skyter|skyt|skjøt|lova|lovet|lovte|lovde"
+    "skyter|skyt|skjøt|lova|lovet|lovte|lovde|"
+    # Not a verb, but it attributes the same way: "«A», ifølgje Askeland, «B»."
+    "ifølge|ifølgje"
 )
 SPEECH_VERB = rf"(?:{_VERBS})"
 # Verbs that need a particle after the subject: "legger han til", "held ho fram", "slår X fast".

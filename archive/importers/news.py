@@ -414,6 +414,8 @@ def _cited_documents(units: list[_Unit]) -> list[CitedDocument]:
             continue
         if source_line[-1:] in "!?" or _DASH_START.match(source_line) or _has_speech(source_line):
             continue
+        if any(_valid_clause(m) for m in attr.CLAUSE.finditer(text)) or re.search(rf"[:.]\s+[{_DASH}]\s", source_line):
+            continue  # speech with its clause inside the marks, or a next line that quotes someone
         kind, _, title = source_line.rstrip(".").partition(",")
         quoted = text.rstrip(".").strip()[1:-1].strip()
         if title.strip():
@@ -698,9 +700,17 @@ def _guillemet_segment(text: str) -> _Segment | None:
             continue
         before = text[: match.start()].rstrip(" ,")
         if before[-1:] in _CLOSE_QUOTES or any(q in match.group("lead") for q in _CLOSE_QUOTES):
-            return _Segment(_trim_quote(before[1:]), match)
+            quote = _trim_quote(before[1:])
+            # "«A», sier X, «b.»": the quote resumes after the clause.
+            resumed = _RESUMED_QUOTE.match(text, match.end())
+            if resumed is not None:
+                quote = f"{quote.rstrip(',')} {resumed.group('more').strip()}"
+            return _Segment(quote, match)
         return None
     return None
+
+
+_RESUMED_QUOTE = re.compile(rf"\s*[,.]?\s*[{_OPEN_QUOTES}](?P<more>[^{_CLOSE_QUOTES}]+)[{_CLOSE_QUOTES}]\s*\.?\s*$")
 
 
 def _first_clause(body: str, start: int, allow_plain_lead: bool) -> re.Match[str] | None:

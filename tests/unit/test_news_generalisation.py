@@ -296,3 +296,21 @@ def test_a_quote_that_goes_on_after_its_clause_in_the_same_paragraph() -> None:
     ]
     confidence = {s.text: s.confidence for s in article.statements}
     assert confidence["Nå må staten ta ansvar for de siste kilometerne."] < confidence["Uten bredbånd flytter de unge."]
+
+
+def test_a_quote_split_by_its_attribution_and_a_colon_intro_after_it() -> None:
+    # Given Nynorsk with "«A», ifølgje X, «b.»" followed by "Y (H) er kritisk: – Quote.",
+    article = parse_fixture("nynorsk-split-quote-and-colon-intro.txt")
+    askeland = ("Jon Askeland", "Sp", "fylkesordførar")
+    lie = ("Kari Lie", "H", "opposisjonsleiar")
+    assert rows(article) == [
+        ("Eg er audmjuk og glad for tilliten", *askeland),
+        # a pronoun goes to the person just named ("Bjorvand er einig. – …, seier ho."),
+        ("Vi skal byggje eit fylke for alle", "Marianne Sandahl Bjorvand", "Ap", "fylkesvaraordførar"),
+        # the two halves of a split quote are one statement, "ifølgje" attributing like a verb,
+        ("Dette blir ei spennande tid og vi tek fatt med ein gong.", *askeland),
+        # and neither paragraph is mistaken for a quoted document and its source line.
+        ("Fleirtalet har ikkje lytta til distrikta.", *lie),
+        ("Vi kjem til å fylgje nøye med", *lie),
+    ]
+    assert article.cited_documents == []
