@@ -42,7 +42,13 @@ _ROLE_HEADS = (
     "konsulent|saksbehandler|sakshandsamar|formann|styremedlem|kommunalråd|fylkesvaraordfører"
 )
 # A role noun in indefinite form, possibly "kommunal- og moderniseringsminister".
-ROLE = rf"(?i:(?:[{_LOWER}]+-\s+og\s+)?(?:[A-ZÆØÅ]{{2,}}-)?[{_LOWER}]*(?:{_ROLE_HEADS}))"
+# Words that go before a role noun as part of the title: "daglig leder", "konstituert rådmann".
+_ROLE_PREFIX = (
+    r"(?:daglig|dagleg|administrerende|administrerande|adm\.|konstituert|konstituerte|fungerende|"
+    r"fungerande|assisterende|assisterande|politisk|første|fyrste|nyvalgt|nyvald|avtroppende|"
+    r"avtroppande|påtroppende|påtroppande|tidligere|tidlegare)\s+"
+)
+ROLE = rf"(?i:(?:{_ROLE_PREFIX})?(?:[{_LOWER}]+-\s+og\s+)?(?:[A-ZÆØÅ]{{2,}}-)?[{_LOWER}]*(?:{_ROLE_HEADS}))"
 # The definite form used for back-references: "fylkesordføreren", "KS-lederen", "leiaren".
 ROLE_DEFINITE = rf"(?i:(?:[A-ZÆØÅ]{{2,}}-)?[{_LOWER}]*(?:{_ROLE_HEADS})(?:en|a|et|ane|ene))"
 # What may follow a role before a name: "for næring", "i Ringerike kommune", "for Oslo og Viken".

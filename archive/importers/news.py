@@ -439,7 +439,8 @@ class _Segment:
     # "continues": an unclosed «… paragraph whose quote goes on in the next one (and whose
     # speaker is named there); "needs_attribution": a whole «…» paragraph that is speech only
     # if the next line says who said it (else it may be a quoted document or a pull quote);
-    # "tail": the rest of a dash paragraph after its last clause, the same speaker going on.
+    # "tail": the rest of a dash paragraph after its last clause, the same speaker going on;
+    # "dashless": a first-person sentence ending in a clause, printed without its dash.
     kind: str = "plain"
 
 
@@ -492,6 +493,8 @@ class _Statements:
         if segment.kind == "needs_attribution" and speaker.method not in {"byline", "following"}:
             return
         person = speaker.person
+        # Without a dash or quote marks, speech and paraphrase look alike: trust it less.
+        confidence = speaker.confidence * (0.7 if segment.kind == "dashless" else 1.0)
         self.found.append(
             ParsedStatement(
                 text=segment.text,
@@ -501,7 +504,7 @@ class _Statements:
                 organisation=person.organisation if person else _speaking_organisation(segment),
                 paragraph_index=self.paragraph_index[id(unit)],
                 method=speaker.method,
-                confidence=speaker.confidence if person else 0.0,
+                confidence=confidence if person else 0.0,
                 flagged=person is None,
             )
         )
@@ -607,7 +610,30 @@ def _segments_of(text: str) -> list[_Segment]:
             intro = text[: inner.start()]
             return [_Segment(s.text, s.match, intro if s.match is None else None) for s in segments]
         return [s for s in segments if s.match is not None]
-    return []
+    dashless = _dashless_segment(text)
+    return [dashless] if dashless is not None else []
+
+
+# First-person words: what tells a quote printed without its dash from the journalist's paraphrase.
+_FIRST_PERSON = re.compile(r"(?i)(?<![\w-])(?:jeg|eg|vi|meg|oss|min|mi|mitt|mine|vår|vårt|våre)(?![\w-])")
+
+
+def _dashless_segment(text: str) -> _Segment | None:
+    """"Fordi vi må skape arbeidsplassar, svarer Olsen." — speech whose dash was lost.
+
+    Only the sentence that ends in the clause, only when the clause ends the paragraph, and
+    only in the first person: "Politiet fikk melding klokka 14, opplyser X." is a paraphrase.
+    """
+    for match in attr.CLAUSE.finditer(text):
+        if "," not in match.group("lead") or not _valid_clause(match):
+            continue
+        if text[_sentence_end(text, match.end()) :].strip():
+            continue
+        opening = max((m.end() for m in re.finditer(r"[.!?…]\s+", text[: match.start()])), default=0)
+        quote = _trim_quote(text[opening : match.start()])
+        if len(quote.split()) >= 4 and _FIRST_PERSON.search(quote):
+            return _Segment(quote, match, kind="dashless")
+    return None
 
 
 def _whole_quote_segment(text: str) -> _Segment | None:
@@ -674,9 +700,8 @@ _NARRATIVE_TAIL = re.compile(
 def _quote_tail(text: str, clause: re.Match[str]) -> _Segment | None:
     """What follows the last clause of a dash paragraph, when it is still the speaker's quote.
 
-    A new dash ("– B.") always is; a plain sentence is unless it reads as narrative
-    ("Han mener …", "Ryberg sier …", the speaker's own name first). Labelled Norwegian news
-    treats "…, sier Gram. Derfor er det viktig …" as Gram still speaking.
+    A new dash ("– B.") always is; a plain sentence only in the first person and unless it
+    reads as narrative ("Han mener …", "Ryberg sier …", the speaker's own name first).
     """
     text = text.strip()
     dashed = _DASH_START.match(text)
@@ -687,6 +712,8 @@ def _quote_tail(text: str, clause: re.Match[str]) -> _Segment | None:
         named = set((clause.groupdict().get("name") or "").split())
         if _NARRATIVE_TAIL.match(text) or not first[:1].isupper() or first in named:
             return None
+        if not _FIRST_PERSON.search(text):
+            return None  # "…, sa X. For da fylkesutvalget diskuterte …" is the journalist again
     text = _trim_quote(text)
     if len(text.split()) < 3:
         return None

@@ -287,15 +287,15 @@ def test_a_quote_that_goes_on_after_its_clause_in_the_same_paragraph() -> None:
         # a new dash after the clause is the same speaker going on,
         ("Dette er den viktigste saken for innbyggerne våre", *dahl),
         ("Uten bredbånd flytter de unge.", *dahl),
-        # so is a plain sentence in the speaker's voice (with less confidence),
+        # so is a plain sentence in the first person (with less confidence),
         ("Vi har ventet i ti år", *lie),
-        ("Nå må staten ta ansvar for de siste kilometerne.", *lie),
+        ("Nå må staten ta ansvar for oss som bor lengst unna.", *lie),
         # while "Han mener …" and "Dahl skal …" are the journalist's words, not quotes.
         ("Det blir dyrt", *lie),
         ("Vi følger opp saken", *dahl),
     ]
     confidence = {s.text: s.confidence for s in article.statements}
-    assert confidence["Nå må staten ta ansvar for de siste kilometerne."] < confidence["Uten bredbånd flytter de unge."]
+    assert confidence["Nå må staten ta ansvar for oss som bor lengst unna."] < confidence["Uten bredbånd flytter de unge."]
 
 
 def test_a_quote_split_by_its_attribution_and_a_colon_intro_after_it() -> None:
@@ -314,3 +314,19 @@ def test_a_quote_split_by_its_attribution_and_a_colon_intro_after_it() -> None:
         ("Vi kjem til å fylgje nøye med", *lie),
     ]
     assert article.cited_documents == []
+
+
+def test_an_answer_printed_without_its_dash_and_a_role_of_two_words() -> None:
+    # Given "Fordi vi …, svarer Olsen." (no dash), a paraphrase "…, opplyser Olsen." and "daglig leder",
+    article = parse_fixture("dashless-answers-and-multiword-roles.txt")
+    olsen = ("Per Olsen", "KrF", "ordfører")
+    assert rows(article) == [
+        ("Dette er et løft for hele regionen.", *olsen),
+        # the first-person answer is speech, trusted less than a dashed quote,
+        ("Fordi vi må skape arbeidsplasser for de unge", *olsen),
+        # the third-person "Kommunen fikk søknaden …" is the journalist's paraphrase, not a quote,
+        # and a two-word role is read whole.
+        ("Næringslivet har ventet lenge på dette", "Eva Dahl", None, "daglig leder"),
+    ]
+    answer = article.statements[1]
+    assert answer.confidence < 0.7
