@@ -1,26 +1,30 @@
 """Idempotency-Key support: a retried write returns the original response, never a second event.
 
-Keys are scoped to the caller and stored with a hash of the request (method, path, body) in a
-small SQLite file in the data directory. The response is stored as soon as the command has been
-saved, before waiting for the read models, so a retry after a timeout still gets the success.
-Creates additionally derive the record's natural key from the idempotency key, so even a crash
-between the save and storing the response cannot produce a duplicate record.
+Keys are scoped to the caller and stored with a hash of the request (method, path, body). The
+response is stored as soon as the command has been saved, before waiting for the read models,
+so a retry after a timeout still gets the success. Creates additionally derive the record's
+natural key from the idempotency key, so even a crash between the save and storing the
+response cannot produce a duplicate record.
+
+Where the keys live is passed in: a small SQLite file of the node's own on the embedded
+default; on PostgreSQL the shared database, so a retry that reaches another node is recognised.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
+from archive.readmodels.db import ReadDatabase
+
 MAX_KEY_LENGTH = 200
+TABLE = "api_idempotency"
 
 
 @dataclass(frozen=True)
@@ -35,57 +39,54 @@ def request_hash(method: str, path: str, body: str) -> str:
 
 
 class IdempotencyStore:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._local = threading.local()
+    def __init__(self, db: ReadDatabase, *, owns_db: bool = False) -> None:
+        self.db = db
+        self._owns_db = owns_db
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._locks_guard = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        with self._conn() as conn:
-            conn.execute(
-                """CREATE TABLE IF NOT EXISTS idempotency (
+        with db.transaction() as cur:
+            cur.execute(
+                f"""CREATE TABLE IF NOT EXISTS {TABLE} (
                     caller TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
                     status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
                     PRIMARY KEY (caller, key))"""
             )
 
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-            with self._locks_guard:
-                self._connections.append(conn)
-        return conn
-
     @contextmanager
     def hold(self, caller: str, key: str) -> Iterator[None]:
-        """Serialise requests with the same key in this process (a retry racing the original)."""
+        """Serialise requests with the same key in this process (a retry racing the original).
+
+        Across PostgreSQL nodes a simultaneous race is settled by the command itself: creates
+        by the natural key derived from the idempotency key, changes by `expected_version`.
+        """
         with self._locks_guard:
             lock = self._locks.setdefault((caller, key), threading.Lock())
         with lock:
             yield
 
     def get(self, caller: str, key: str) -> StoredResponse | None:
-        row = self._conn().execute(
-            "SELECT request_hash, status, body FROM idempotency WHERE caller = ? AND key = ?", (caller, key)
-        ).fetchone()
-        return StoredResponse(row[0], int(row[1]), json.loads(row[2])) if row else None
+        with self.db.read(snapshot=False) as cur:
+            row = cur.execute(
+                f"SELECT request_hash, status, body FROM {TABLE} WHERE caller = ? AND key = ?", (caller, key)
+            ).fetchone()
+        if row is None:
+            return None
+        return StoredResponse(row["request_hash"], int(row["status"]), json.loads(row["body"]))
 
     def put(self, caller: str, key: str, stored: StoredResponse) -> None:
-        with self._conn() as conn:  # commits; durable before the client hears back
-            conn.execute(
-                "INSERT OR IGNORE INTO idempotency (caller, key, request_hash, status, body, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+        with self.db.transaction() as cur:  # committed: durable before the client hears back
+            cur.execute(
+                f"INSERT INTO {TABLE} (caller, key, request_hash, status, body, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (caller, key) DO NOTHING",
                 (caller, key, stored.request_hash, stored.status, json.dumps(stored.body),
                  datetime.now(timezone.utc).isoformat()),
             )
 
+    def forget_all(self) -> None:
+        """Drop every stored response (tests simulate a store lost in a crash)."""
+        with self.db.transaction() as cur:
+            cur.execute(f"DELETE FROM {TABLE}")
+
     def close(self) -> None:
-        with self._locks_guard:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-        self._local = threading.local()
+        if self._owns_db:
+            self.db.close()

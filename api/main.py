@@ -42,11 +42,20 @@ from api.routes import (
     statements,
 )
 from api.tokens import TokenStore
+from archive.readmodels.db import open_read_database
 from archive.service import ArchiveService
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DOCS_URL = "/docs"
+
+
+def _idempotency_store(settings: WebSettings, service: ArchiveService) -> IdempotencyStore:
+    """On PostgreSQL the keys are shared by every node; on SQLite they sit beside the data."""
+    if settings.is_postgres:
+        return IdempotencyStore(service.db)
+    own = open_read_database(None, settings.data_dir / "web" / "idempotency.sqlite")
+    return IdempotencyStore(own, owns_db=True)
 
 
 def create_app(settings: WebSettings | None = None, service: ArchiveService | None = None) -> FastAPI:
@@ -82,7 +91,7 @@ def create_app(settings: WebSettings | None = None, service: ArchiveService | No
         settings=settings,
         service=service,
         tokens=TokenStore(settings.resolved_tokens_file),
-        idempotency=IdempotencyStore(settings.data_dir / "web" / "idempotency.sqlite"),
+        idempotency=_idempotency_store(settings, service),
         write_limiter=RateLimiter("write", settings.write_rate_per_minute),
         search_limiter=RateLimiter("search", settings.search_rate_per_minute),
         templates=templates,

@@ -114,7 +114,7 @@ def test_idempotent_create_without_natural_key_makes_one_record(scenario: Scenar
     headers = {**scenario.archivist, "Idempotency-Key": "create-1"}
     first = scenario.client.post("/api/agreements", json=body, headers=headers)
     # Even if the stored response were lost, the derived natural key makes the retry a no-op.
-    scenario.client.app.state.web.idempotency._conn().execute("DELETE FROM idempotency").connection.commit()  # type: ignore[attr-defined]
+    scenario.client.app.state.web.idempotency.forget_all()
     second = scenario.client.post("/api/agreements", json=body, headers=headers)
     assert first.status_code == 201 and second.status_code == 200
     assert first.json()["id"] == second.json()["id"] and second.json()["created"] is False
@@ -150,3 +150,26 @@ def test_recorded_by_is_the_token_holder_not_the_body(scenario: Scenario) -> Non
     response = scenario.client.post("/api/people", json={"name": "X", "recorded_by": "someone"},
                                     headers=scenario.archivist)
     assert response.status_code == 422  # unknown fields are refused
+
+
+def test_a_retry_that_reaches_another_postgresql_node_is_recognised(tmp_path, pg_cluster) -> None:  # type: ignore[no-untyped-def]
+    from tests.api.conftest import make_scenario
+
+    # Given two API nodes over one PostgreSQL database, sharing the token file,
+    url, tokens = pg_cluster.create_database(), tmp_path / "tokens.json"
+    first_node = make_scenario(tmp_path / "a", database_url=url, tokens_file=tokens)
+    second_node = make_scenario(tmp_path / "b", database_url=url, tokens_file=tokens)
+    a, b = next(first_node), next(second_node)
+    body = {"title": "Samarbeidsavtale", "parties": ["a", "b"], "text": "Tekst.", "effective_from": "2017-01-01"}
+    headers = {**a.archivist, "Idempotency-Key": "node-hop-1"}
+    # when a create is answered by the first node and its retry lands on the second,
+    first = a.client.post("/api/agreements", json=body, headers=headers)
+    again = b.client.post("/api/agreements", json=body, headers=headers)
+    # the second node replays the first node's response instead of acting again,
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.json() == first.json()
+    # and the key still refuses a different request on either node.
+    other = b.client.post("/api/agreements", json={**body, "text": "Annen tekst."}, headers=headers)
+    assert other.status_code == 422
+    first_node.close()
+    second_node.close()
