@@ -55,66 +55,67 @@ class People(RecordModel):
 
     def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:
         latest = {c.logged.originator_id: c for c in changes if c.logged.topic.startswith(TOPICS)}
-        for change in latest.values():
-            logged, record = change.logged, change.view
+        people, names, organisations = [], [], []
+        restated, statements = [], []
+        for rid, change in latest.items():
+            record = change.view
             if change.kind == "person":
-                self._person(cur, logged.originator_id, record)
+                people.append(self._person_row(rid, record))
+                names += [(key, rid) for key in sorted({name_key(n) for n in record["names"]})]
             elif change.kind == "organisation":
-                cur.execute(
-                    """INSERT INTO rm_organisations (org_id, reference, name, name_key, organisation_kind, restricted)
-                       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET name = excluded.name,
-                       name_key = excluded.name_key, restricted = excluded.restricted""",
-                    (
-                        logged.originator_id,
-                        record["reference"],
-                        record["name"],
-                        name_key(record["name"]),
-                        record["organisation_kind"],
-                        int(record["restricted"]),
-                    ),
+                organisations.append(
+                    (rid, record["reference"], record["name"], name_key(record["name"]),
+                     record["organisation_kind"], int(record["restricted"]))
                 )
             elif change.kind == "statement":
-                if logged.originator_version > 1:
-                    cur.execute("DELETE FROM rm_person_statements WHERE statement_id = ?", (logged.originator_id,))
+                if change.logged.originator_version > 1:
+                    restated.append((rid,))
                 if record["speaker_id"]:
-                    cur.execute(
-                        """INSERT INTO rm_person_statements (person_id, statement_id, reference, said_at,
-                           text, role, party, status, restricted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                        (
-                            record["speaker_id"],
-                            logged.originator_id,
-                            record["reference"],
-                            record["said_at"],
-                            record["text"],
-                            record["speaker_role"],
-                            record["party"],
-                            record["status"],
-                            int(record["restricted"]),
-                        ),
+                    statements.append(
+                        (record["speaker_id"], rid, record["reference"], record["said_at"], record["text"],
+                         record["speaker_role"], record["party"], record["status"], int(record["restricted"]))
                     )
+        # One statement per table and batch (on PostgreSQL every statement is a round trip).
+        if people:
+            cur.executemany(
+                """INSERT INTO rm_people (person_id, reference, name, party, names, parties, roles, restricted,
+                   version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET
+                   name = excluded.name, party = excluded.party, names = excluded.names,
+                   parties = excluded.parties, roles = excluded.roles, restricted = excluded.restricted,
+                   version = excluded.version""",
+                people,
+            )
+            cur.executemany("DELETE FROM rm_person_names WHERE person_id = ?", [(row[0],) for row in people])
+            cur.executemany("INSERT INTO rm_person_names (name_key, person_id) VALUES (?, ?)", names)
+        if organisations:
+            cur.executemany(
+                """INSERT INTO rm_organisations (org_id, reference, name, name_key, organisation_kind, restricted)
+                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET name = excluded.name,
+                   name_key = excluded.name_key, restricted = excluded.restricted""",
+                organisations,
+            )
+        if restated:
+            cur.executemany("DELETE FROM rm_person_statements WHERE statement_id = ?", restated)
+        if statements:
+            cur.executemany(
+                """INSERT INTO rm_person_statements (person_id, statement_id, reference, said_at,
+                   text, role, party, status, restricted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                statements,
+            )
 
-    def _person(self, cur: Cursor, pid: str, person: dict[str, Any]) -> None:
-        cur.execute(
-            """INSERT INTO rm_people (person_id, reference, name, party, names, parties, roles, restricted, version)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET
-               name = excluded.name, party = excluded.party, names = excluded.names,
-               parties = excluded.parties, roles = excluded.roles, restricted = excluded.restricted,
-               version = excluded.version""",
-            (
-                pid,
-                person["reference"],
-                person["name"],
-                person["party"],
-                dumps(person["names"]),
-                dumps(person["parties"]),
-                dumps(person["roles"]),
-                int(person["restricted"]),
-                person["version"],
-            ),
+    @staticmethod
+    def _person_row(pid: str, person: dict[str, Any]) -> tuple[object, ...]:
+        return (
+            pid,
+            person["reference"],
+            person["name"],
+            person["party"],
+            dumps(person["names"]),
+            dumps(person["parties"]),
+            dumps(person["roles"]),
+            int(person["restricted"]),
+            person["version"],
         )
-        cur.execute("DELETE FROM rm_person_names WHERE person_id = ?", (pid,))
-        keys = sorted({name_key(n) for n in person["names"]})
-        cur.executemany("INSERT INTO rm_person_names (name_key, person_id) VALUES (?, ?)", [(k, pid) for k in keys])
 
     # Queries ------------------------------------------------------------------------------
 
