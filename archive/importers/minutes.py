@@ -58,7 +58,8 @@ _LABELS = (
     r"Møtedato|Dato|Møtestad|Møtested|Stad|Sted|Møtetid|Tidspunkt|Tid|Møtestart|Møteslutt|Møteleder|"
     r"Møteleiar|Møtet blei styrt av|Møtet ble ledet av|Møtet vart leia av|Organ|Utval|Utvalg|"
     r"Referent|Sekretær|Saksnr til og frå|Saksnr|Til stede|Til stades|Møtt|Møtande medlemer|"
-    r"Møtande medlemmer|Møtande|Møtende medlemmer|Møtende|Faste medlemer til stades|"
+    r"Møtande medlemmer|Møtande varamedlemer|Møtande varamedlemmer|Møtende varamedlemmer|Møtande|"
+    r"Møtende medlemmer|Møtende|Faste medlemer til stades|"
     r"Faste medlemmer til stede|Varamedlemer til stades|Varamedlemmer til stede|Forfall til møtet|"
     r"Forfall|Ikkje møtt|Ikke møtt|Fråvær|Fravær|Frafall|I tillegg deltok|Andre til stede|"
     r"Til stades med møte- og talerett|Sekretariat for møtet|Fra administrasjonen|Frå administrasjonen|"
@@ -74,6 +75,7 @@ _COLONLESS = (
     r"Til stede|Til stades|Møtt|Møtande medlemer|Møtande medlemmer|Møtende medlemmer|"
     r"Faste medlemer til stades|Faste medlemmer til stede|Forfall til møtet|Forfall|Ikkje møtt|"
     r"Ikke møtt|Fråvær|Fravær|Møtedeltakarar|Medlemmer|Varamedlemmer|Saksliste|Sakliste|Underskrifter|"
+    r"Møtande varamedlemer|Møtande varamedlemmer|Møtende varamedlemmer|"
     r"Faste medlemmer som møtte|Faste medlemer som møtte|Varamedlemmer som møtte|Varamedlemer som møtte|"
     r"Frammøtte|Fremmøtte|Møtte ikke|Møtte ikkje|Meldt forfall"
 )
@@ -85,6 +87,7 @@ _LABEL = re.compile(
 _PRESENT = {
     "til stede", "til stades", "møtt", "møtande medlemer", "møtande medlemmer", "møtande",
     "møtende medlemmer", "møtende", "faste medlemer til stades", "faste medlemmer til stede",
+    "møtande varamedlemer", "møtande varamedlemmer", "møtende varamedlemmer",
     "varamedlemer til stades", "varamedlemmer til stede", "møtedeltakarar", "medlemmer",
     "varamedlemmer", "i tillegg deltok", "andre til stede", "faste medlemmer som møtte",
     "faste medlemer som møtte", "varamedlemmer som møtte", "varamedlemer som møtte", "frammøtte",
@@ -108,6 +111,16 @@ _TITLE_BODY = re.compile(
     r"\b(?i:møteprotokoll|møtebok|møtereferat|protokoll|referat|innkalling)\s+(?:for|frå|fra|til)\s+"
     r"(?P<body>[A-ZÆØÅ][\wæøå-]+)"
 )
+# "Romsdal regionråd", "Regionrådet Nordhordland": a regional council is its own organisation.
+_COUNCIL = re.compile(
+    r"(?P<org>\b[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå-]+)?\s+(?i:regionråd)|(?i:regionrådet)\s+[A-ZÆØÅ][\wæøå-]+)\b"
+)
+# "REFERAT FRA STYREMØTE I SAMARBEIDSALLIANSEN OSLOREGIONEN": the board's organisation.
+_TITLE_ORGANISATION = re.compile(
+    r"(?i:styremøte|årsmøte|representantskapsmøte|rådsmøte)\s+(?i:i|for|frå|fra)\s+(?P<org>[^\n]{3,80})"
+)
+# "Kongsbergregionens lokaler": a kommuneregion named in the head.
+_REGION = re.compile(r"\b(?P<org>[A-ZÆØÅ][a-zæøå]+regionen)s?\b")
 _HEADER_TABLE = re.compile(
     r"\bOrgan\s+Møtestad\s+(?P<body>[A-ZÆØÅ][\wæøå]+)\s+(?P<place>.+?)\s+Møtedato\b"
 )
@@ -118,7 +131,8 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _CASE = re.compile(
-    r"(?<![\d/])(?<!\d-)(?:(?P<prefix>PS|RS|Sak|SAK)\s*(?:nr\.?\s*)?)?(?P<number>\d{1,3}/(?:\d{2}|(?:19|20)\d{2}))"
+    r"(?<![\d/])(?<!\d-)(?:(?P<prefix>PS|RS|(?:[A-ZÆØÅ]{1,4}-)?(?:[Ss]ak|SAK)|Styresak|STYRESAK)\s*(?:nr\.?\s*)?)?"
+    r"(?P<number>\d{1,3}/(?:\d{2}|(?:19|20)\d{2}))"
     r"(?![\d/]|-\d)"
     r"|\b(?:Sak|SAK)\s+(?P<plain>\d{1,3})\s*:"
 )
@@ -136,7 +150,10 @@ _DECISION = re.compile(
 # A decision that only says the proposal was adopted: "Samrøystes vedteke.", "Enstemmig vedtatt".
 _ADOPTION_ONLY = re.compile(
     r"^(?:(?:samrøystes|enstemmig|einstemmig|innstillinga|innstillingen|framlegget|forslaget)\s+)?"
-    r"(?:vedteke|vedtatt|vedtok|godkjent)\s*\.?$",
+    r"(?:vedteke|vedtatt|vedtok|godkjent)\s*\.?$"
+    # "Som forslag til vedtak. Enstemmig.", "Som innstillinga."
+    r"|^som\s+(?:forslag(?:et)?\s+til\s+vedtak|framlegg(?:et)?\s+til\s+vedtak|innstillinga|innstillingen|"
+    r"tilrådinga|tilrådingen)\s*\.?(?:\s*(?:samrøystes|enstemmig|einstemmig)(?:\s+vedteke|\s+vedtatt)?\s*\.?)?$",
     re.IGNORECASE,
 )
 # A case number mentioned in passing ("etter sak 091/16", "til sak 055/13 og 056/13").
@@ -155,8 +172,15 @@ _NAME = rf"{attr.NAME_WORD}(?:\s+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){
 _NAME_SHORT = rf"{attr.NAME_WORD}(?:\s+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,2}}"
 # The ways minutes print one participant; the best-fitting one is used per section.
 _TABLE_ROLE = rf"(?:{_ROLE_WORDS}|{attr.ROLE})"
+# "Oslo kommune", "Akershus fylkeskommune", "Romsdal regionråd", "Nore og Uvdal", "KS".
+_ORG_NAME = (
+    r"[A-ZÆØÅ][\wæøå-]+(?:\s+(?:og\s+)?[A-ZÆØÅ][\wæøå-]+)*"
+    r"(?:\s+(?:fylkeskommune|kommune|regionråd|fylke|kommunestyre|fylkesting))?(?=[^\S\n]*(?:,|\n|$))"
+)
 _PERSON_PATTERNS = (
-    re.compile(rf"(?P<name>{_NAME})\s*\((?P<party>{_PARTY})\)(?:,\s*(?P<role>[a-zæøå][^,\n]*))?"),
+    re.compile(
+        rf"(?P<name>{_NAME})\s*\((?P<party>{_PARTY})\)(?:,\s*(?P<org>{_ORG_NAME}))?(?:,\s*(?P<role>[a-zæøå][^,\n]*))?"
+    ),
     # A flattened table row "Navn  Funksjon  Representerer": "Anne Berg Fylkesordfører Sp".
     re.compile(rf"^(?P<name>{_NAME})\s+(?P<role>{_TABLE_ROLE})\s+(?P<party>{_PARTY})[^\S\n]*$", re.MULTILINE),
     re.compile(rf"(?P<name>{_NAME}),\s*(?P<party>{_PARTY})\b"),
@@ -168,7 +192,7 @@ _PERSON_PATTERNS = (
     # "Tore Hansen, fylkesrådmann" or "Per Olav Grønvik, Volda" (a capitalised place is the
     # member's municipality, not a role).
     re.compile(
-        rf"^(?P<name>{_NAME})(?:,\s*(?:(?P<org>[A-ZÆØÅ][\wæøå-]+(?:\s+(?:og\s+)?[A-ZÆØÅ][\wæøå-]+)*)|(?P<role>[^\n]+)))?$",
+        rf"^(?P<name>{_NAME})(?:,\s*(?:(?P<org>{_ORG_NAME})|(?P<role>[^\n]+)))?$",
         re.MULTILINE,
     ),
     # "Rådmann Geir Bakken": role before the name.
@@ -191,6 +215,9 @@ def parse_minutes(text: str) -> ParsedMinutes:
     warnings: list[str] = []
     labels = _label_values(body_text)
     body = _find_body(body_text, labels)
+    organisation = _find_organisation(body_text, labels)
+    if body is None and organisation and organisation.lower().endswith("regionråd"):
+        body = "Regionrådet"
     place = _find_place(body_text, labels)
     meeting_date = _find_date(body_text, labels)
     start, end = _find_times(body_text)
@@ -202,10 +229,9 @@ def parse_minutes(text: str) -> ParsedMinutes:
     ):  # fmt: skip
         if not value:
             warnings.append(f"no {name} found")
-    organisation = _ORGANISATION.search(body_text[:800])
     return ParsedMinutes(
         body=body,
-        organisation=organisation.group("org") if organisation else None,
+        organisation=organisation,
         date=meeting_date,
         start_time=start,
         end_time=end,
@@ -249,8 +275,45 @@ def _find_body(text: str, labels: list[tuple[str, str]]) -> str | None:
     titled = _TITLE_BODY.search(text)
     if titled:
         return titled.group("body").split()[0]
+    if re.search(r"(?i)\bstyremøte\b", text[:400]):
+        return "Styret"
     found = _BODY.search(text[:1000])
     return found.group(0) if found else None
+
+
+def _find_organisation(text: str, labels: list[tuple[str, str]]) -> str | None:
+    """The organisation holding the meeting, named in the head of the minutes.
+
+    Only the text before the first list of people counts: "Ordfører Hans Seierstad, Ski
+    kommune" among the participants names a member's municipality, not the organiser.
+    """
+    head = text[:800]
+    first_list = _LABEL.search(head)
+    for match in _LABEL.finditer(head):
+        label = (match.group("label") or match.group("section") or "").lower()
+        if label in _PRESENT or label in _ABSENT or label in _CHAIR:
+            first_list = match
+            break
+    else:
+        first_list = None
+    head = head[: first_list.start()] if first_list else head
+    council = _COUNCIL.search(head)
+    if council:
+        return council.group("org")
+    titled = _TITLE_ORGANISATION.search(head)
+    if titled:
+        return titled.group("org").strip().title() if titled.group("org").isupper() else titled.group("org").strip()
+    found = _ORGANISATION.search(head)
+    if found:
+        return found.group("org")
+    body = _find_body(text, labels) or ""
+    if body.lower().startswith("fylkes"):
+        # Fylkesutvalget and fylkestinget belong to a fylkeskommune, named somewhere in the text.
+        county = re.search(r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+\s+fylkeskommune)\b", text)
+        if county:
+            return county.group("org")
+    region = _REGION.search(head)
+    return region.group("org") if region else None
 
 
 def _find_place(text: str, labels: list[tuple[str, str]]) -> str | None:
@@ -302,6 +365,8 @@ def _find_participants(labels: list[tuple[str, str]]) -> list[ParsedParticipant]
         if label in _SUBSTITUTES:
             value = _split_substitutes(value, [p.name for p in people.values() if not p.present])
         for person in _people_in(value, present=label in _PRESENT):
+            if person.role is None and "varamedlem" in label:
+                person = replace(person, role="varamedlem")
             # An absent member listed again as present (or vice versa): the first listing wins.
             people.setdefault(person.name, person)
     return list(people.values())
@@ -327,8 +392,11 @@ def _clean_name(raw: str) -> tuple[str | None, str | None]:
     ("Rådmann Geir Bakken"), which is the person's role when no other is printed.
     """
     words, role = raw.split(), None
-    while len(words) > 2 and (words[0].lower() in _HEADER_WORDS or re.fullmatch(_ROLE_WORDS, words[0])):
-        if re.fullmatch(_ROLE_WORDS, words[0]):
+    def is_role(word: str) -> bool:
+        return bool(re.fullmatch(_ROLE_WORDS, word) or re.fullmatch(attr.ROLE, word))
+
+    while len(words) > 2 and (words[0].lower() in _HEADER_WORDS or is_role(words[0])):
+        if is_role(words[0]):
             role = words[0]
         words = words[1:]
     if words[0].lower() in _HEADER_WORDS or any(w.lower() in {"navn", "namn", "representerer", "funksjon"} for w in words):

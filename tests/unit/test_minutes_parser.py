@@ -197,3 +197,42 @@ def test_case_numbers_lost_by_a_pdf_mirror_are_restored_only_when_the_sequence_p
     # while the case after the last printed number is not guessed, and both losses are reported.
     assert any("after 042/19" in w and "numbered by sequence" in w for w in minutes.warnings)
     assert any("after 045/19" in w and "not imported" in w for w in minutes.warnings)
+
+
+def test_board_minutes_of_a_regional_alliance_with_role_name_and_municipality_lines() -> None:
+    # Given "REFERAT FRA STYREMØTE I <ALLIANCE>", "Styreleder Name, X kommune" lines and "Sak 6/07",
+    minutes = parse_fixture("styremote-referat-alliance.txt")
+    # the board and its organisation come from the title, not from a member's municipality,
+    assert (minutes.body, minutes.organisation) == ("Styret", "Samarbeidsalliansen Osloregionen")
+    assert (minutes.date, minutes.start_time, minutes.end_time) == (date(2007, 3, 20), time(9, 0), time(12, 0))
+    # each member has role and municipality apart from the name,
+    rows = [(p.name, p.role, p.organisation, p.present) for p in minutes.participants]
+    assert rows == [
+        ("Frode Stangeland", "styreleder", "Oslo kommune", True),
+        ("Anders Dølvik", "nestleder", "Akershus fylkeskommune", True),
+        ("Hans Sæther", "ordfører", "Ski kommune", True),
+        ("Rolf Lillegård", "ordfører", "Hurdal kommune", True),
+        ("Terje Haugland", "ordfører", "Bærum kommune", False),
+    ]
+    # and "Som forslag til vedtak. Enstemmig." adopts the proposal.
+    case = next(i for i in minutes.agenda_items if i.number == "6/07")
+    assert case.decision == case.proposal == "Styret slutter seg til forslaget til planstrategi og sender det på høring."
+    assert case.unanimous is True
+
+
+def test_regional_council_minutes_with_prefixed_case_numbers_and_deputies() -> None:
+    # Given "Romsdal regionråd", "Møtende varamedlemmer:" and "RR-sak 45/14" items,
+    minutes = parse_fixture("regionrad-rr-sak-protokoll.txt")
+    # the council is the organisation and the meeting body,
+    assert (minutes.body, minutes.organisation) == ("Regionrådet", "Romsdal regionråd")
+    # deputies who attended are present, as varamedlem,
+    by_name = {p.name: p for p in minutes.participants}
+    assert (by_name["Kari Sandvik"].role, by_name["Kari Sandvik"].present) == ("varamedlem", True)
+    assert (by_name["Torstein Dal"].role, by_name["Torstein Dal"].organisation) == ("leder", "Molde kommune")
+    assert by_name["Arild Sandø"].present is False
+    # and prefixed case numbers are agenda items.
+    assert [(i.number, i.title) for i in minutes.agenda_items] == [
+        ("45/14", "Samferdselsprioriteringer i Romsdal"),
+        ("46/14", "Budsjett 2015"),
+    ]
+    assert minutes.warnings == []
