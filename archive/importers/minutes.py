@@ -67,7 +67,11 @@ _LABELS = (
     # Longer forms first: the alternation takes the first that fits.
     r"Faste medlemmer som møtte|Faste medlemer som møtte|Varamedlemmer som møtte|"
     r"Varamedlemer som møtte|Fra administrasjonen møtte|Frå administrasjonen møtte|Frammøtte|"
-    r"Fremmøtte|Møtte ikke|Møtte ikkje|Meldt forfall|Forfall meldt|Ikke til stede|Ikkje til stades"
+    r"Fremmøtte|Møtte ikke|Møtte ikkje|Meldt forfall|Forfall meldt|Ikke til stede|Ikkje til stades|"
+    r"Følgende faste medlemmer møtte|Følgende medlemmer møtte|Følgende medlemmer hadde forfall|"
+    r"Følgende faste medlemmer hadde forfall|Følgende varamedlemmer møtte|Fra administrasjon møtte|"
+    r"Følgjande faste medlemer møtte|Følgjande medlemer hadde forfall|Følgjande varamedlemer møtte|"
+    r"Frå administrasjonen møtte"
 )
 # Section labels may stand without a colon ("Forfall", "Medlemmer"); other labels need one,
 # so that "utval" or "tid" inside a sentence is not taken for a label.
@@ -92,14 +96,18 @@ _PRESENT = {
     "varamedlemmer", "i tillegg deltok", "andre til stede", "faste medlemmer som møtte",
     "faste medlemer som møtte", "varamedlemmer som møtte", "varamedlemer som møtte", "frammøtte",
     "fremmøtte", "fra administrasjonen", "frå administrasjonen", "fra administrasjonen møtte",
-    "frå administrasjonen møtte",
+    "frå administrasjonen møtte", "følgende faste medlemmer møtte", "følgende medlemmer møtte",
+    "følgende varamedlemmer møtte", "fra administrasjon møtte", "følgjande faste medlemer møtte",
+    "følgjande varamedlemer møtte",
 }  # fmt: skip
 _ABSENT = {
     "forfall til møtet", "forfall", "ikkje møtt", "ikke møtt", "fråvær", "fravær", "frafall",
     "møtte ikke", "møtte ikkje", "meldt forfall", "forfall meldt", "ikke til stede", "ikkje til stades",
+    "følgende medlemmer hadde forfall", "følgende faste medlemmer hadde forfall", "følgjande medlemer hadde forfall",
 }  # fmt: skip
 # Sections listing deputies as "Name  Møtte for  Party": the middle name is whom they replaced.
-_SUBSTITUTES = {"varamedlemmer som møtte", "varamedlemer som møtte"}
+_SUBSTITUTES = {"varamedlemmer som møtte", "varamedlemer som møtte", "følgende varamedlemmer møtte",
+                "følgjande varamedlemer møtte"}
 _CHAIR = {"møteleder", "møteleiar", "møtet blei styrt av", "møtet ble ledet av", "møtet vart leia av"}
 
 # Political bodies: "Kommunestyret", "Finansutvalet", "Fellesnemnd", "Rådmannsutvalget" …
@@ -144,7 +152,8 @@ _PROPOSAL = re.compile(
 # "Vedtak:" but not the "Forslag til vedtak:" that precedes it.
 _DECISION = re.compile(
     r"(?<!til )(?<![\w-])[Vv]edtak(?:\s+i\s+[A-ZÆØÅa-zæøå][\wæøå-]*)?\s*:\s*|(?<!TIL )(?<![\w])VEDTAK\s*:?\s*"
-    r"|^Vedtak(?:\s+i\s+[\wæøå-]+)?\s*$",
+    r"|^Vedtak(?:\s+i\s+[\wæøå-]+)?\s*$"
+    r"|^(?:[A-ZÆØÅ][\wæøå-]+s|[A-ZÆØÅ][\wæøå-]+\s+sitt)\s+vedtak\s*:?[^\S\n]*$",
     re.MULTILINE,
 )
 # A decision that only says the proposal was adopted: "Samrøystes vedteke.", "Enstemmig vedtatt".
@@ -175,14 +184,17 @@ _TABLE_ROLE = rf"(?:{_ROLE_WORDS}|{attr.ROLE})"
 # "Oslo kommune", "Akershus fylkeskommune", "Romsdal regionråd", "Nore og Uvdal", "KS".
 _ORG_NAME = (
     r"[A-ZÆØÅ][\wæøå-]+(?:\s+(?:og\s+)?[A-ZÆØÅ][\wæøå-]+)*"
-    r"(?:\s+(?:fylkeskommune|kommune|regionråd|fylke|kommunestyre|fylkesting))?(?=[^\S\n]*(?:,|\n|$))"
+    r"(?:\s+(?:fylkeskommune|kommune|regionråd|fylke|kommunestyre|fylkesting))?"
 )
+_ORG_END = r"(?=[^\S\n]*(?:,|\n|$))"
 _PERSON_PATTERNS = (
     re.compile(
-        rf"(?P<name>{_NAME})\s*\((?P<party>{_PARTY})\)(?:,\s*(?P<org>{_ORG_NAME}))?(?:,\s*(?P<role>[a-zæøå][^,\n]*))?"
+        rf"(?P<name>{_NAME})\s*\((?P<party>{_PARTY})\)(?:,\s*(?P<org>{_ORG_NAME}){_ORG_END})?(?:,\s*(?P<role>[a-zæøå][^,\n]*))?"
     ),
     # A flattened table row "Navn  Funksjon  Representerer": "Anne Berg Fylkesordfører Sp".
     re.compile(rf"^(?P<name>{_NAME})\s+(?P<role>{_TABLE_ROLE})\s+(?P<party>{_PARTY})[^\S\n]*$", re.MULTILINE),
+    # "Eva Lund Rådmann" in a "Navn Stilling" table.
+    re.compile(rf"^(?P<name>{_NAME})\s+(?P<role>{_TABLE_ROLE})[^\S\n]*$", re.MULTILINE),
     re.compile(rf"(?P<name>{_NAME}),\s*(?P<party>{_PARTY})\b"),
     re.compile(
         rf"(?P<name>{_NAME})\s+(?P<org>[A-ZÆØÅ][a-zæøå]+)\s+(?:(?P<party>{_PARTY})\s+)?(?P<role>{_ROLE_WORDS})\b"
@@ -192,7 +204,8 @@ _PERSON_PATTERNS = (
     # "Tore Hansen, fylkesrådmann" or "Per Olav Grønvik, Volda" (a capitalised place is the
     # member's municipality, not a role).
     re.compile(
-        rf"^(?P<name>{_NAME})(?:,\s*(?:(?P<org>{_ORG_NAME})|(?P<role>[^\n]+)))?$",
+        rf"^(?P<name>{_NAME})(?:,\s*(?:(?P<org>{_ORG_NAME})(?:\s*\((?P<paren_role>[a-zæøå][^)\n]*)\))?"
+        rf"(?=[^\S\n]*(?:,|\n|$))|(?P<role>[^\n]+)))?$",
         re.MULTILINE,
     ),
     # "Rådmann Geir Bakken": role before the name.
@@ -202,9 +215,11 @@ _PERSON_PATTERNS = (
 # extraction ("Parti Rolle Jarle Landås", "Medlem Bjarte Vatnøy"): never part of a name.
 _HEADER_WORDS = frozenset(
     "navn namn funksjon representerer parti rolle møtte for kommune medlem varamedlem "
-    "programansvarleg".split()
+    "programansvarleg stilling".split()
 )
-_HEADER_LINE = re.compile(r"^(?:(?:Navn|Namn|Funksjon|Representerer|Parti|Rolle|Møtte for|Kommune)\s*)+$", re.MULTILINE)
+_HEADER_LINE = re.compile(
+    r"^(?:(?:Navn|Namn|Funksjon|Representerer|Parti|Rolle|Møtte for|Kommune|Stilling)\s*)+$", re.MULTILINE
+)
 _SECTION_CAP = 1500
 
 
@@ -414,7 +429,7 @@ def _people_in(section: str, present: bool) -> list[ParsedParticipant]:
     people = []
     for match in best:
         groups = match.groupdict()
-        role = (groups.get("role") or "").strip(" ,.") or None
+        role = (groups.get("role") or groups.get("paren_role") or "").strip(" ,.") or None
         name, role_in_front = _clean_name(match.group("name"))
         if name is None:
             continue

@@ -236,3 +236,37 @@ def test_regional_council_minutes_with_prefixed_case_numbers_and_deputies() -> N
         ("46/14", "Budsjett 2015"),
     ]
     assert minutes.warnings == []
+
+
+def test_case_system_minutes_with_folgende_medlemmer_motte_tables() -> None:
+    # Given "Følgende faste medlemmer møtte:" tables, deputies "Møtte for", an admin "Navn Stilling"
+    # table and decisions headed "Kommunestyrets vedtak",
+    minutes = parse_fixture("kommunestyre-folgende-medlemmer-motte.txt")
+    rows = [(p.name, p.role, p.party, p.present) for p in minutes.participants]
+    # every table is read, the deputy as varamedlem and the absent member as absent,
+    assert rows == [
+        ("Ingrid Moe", "ordfører", "AP", True),
+        ("Per Berg", "varaordfører", "SP", True),
+        ("Lise Strand", "medlem", "H", True),
+        ("Ola Haug", "medlem", "FRP", False),
+        ("Geir Nilsen", "varamedlem", "FRP", True),
+        ("Eva Lund", "rådmann", None, True),
+    ]
+    # and each case gets the decision under "Kommunestyrets vedtak".
+    decisions = {i.number: i.decision for i in minutes.agenda_items}
+    assert decisions == {"28/13": "Protokollen godkjennes.", "29/13": "Årsregnskapet for 2012 godkjennes."}
+    assert (minutes.body, minutes.organisation, minutes.date) == ("Kommunestyret", "Gratangen kommune", date(2013, 6, 19))
+    assert minutes.warnings == []
+
+
+def test_nynorsk_council_minutes_with_role_name_municipality_and_a_role_in_brackets() -> None:
+    # Given "Ordførar Name, Lindås (leiar)" lines and "Forfall: Ordførar Name, Fedje",
+    minutes = parse_fixture("regionradet-nynorsk-moetebok.txt")
+    rows = [(p.name, p.role, p.organisation, p.present) for p in minutes.participants]
+    # the bracketed role wins over the title, and the municipality is kept apart,
+    assert rows[0] == ("Ove Brekke", "leiar", "Lindås", True)
+    assert rows[-1] == ("Knut Hovde", "ordførar", "Fedje", False)
+    assert (minutes.body, minutes.organisation) == ("Regionrådet", "Regionrådet Nordhordland")
+    # and "Samrøystes vedteke" under a proposal makes it the decision.
+    first = minutes.agenda_items[0]
+    assert first.decision == first.proposal and first.unanimous is True
