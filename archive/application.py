@@ -484,7 +484,7 @@ class Archive(Application[UUID]):
         self,
         *,
         title: str,
-        start: str,
+        start: str | None,
         recorded_by: str,
         organiser_id: str | None = None,
         organiser_name: str | None = None,

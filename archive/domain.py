@@ -149,7 +149,9 @@ class Record(Aggregate):
             elif allowed[name] == "date":
                 value = require_date(value, name)
             elif allowed[name] == "instant":
-                value = require_instant(value, name)
+                # A day alone is allowed where only the day is known ("the minutes say 7 March").
+                day_only = isinstance(value, str) and len(value) == 10
+                value = require_date(value, name) if day_only else require_instant(value, name)
             if getattr(self, name, None) == value:
                 raise InvalidCommand(f"correction of {name!r} does not change anything")
             setattr(self, name, value)
@@ -334,7 +336,7 @@ class Meeting(Record):
         organiser_id: str | None,
         organiser_name: str | None,
         place: str | None,
-        start: str,
+        start: str | None,
         end: str | None,
         recorded_by: str,
         source: Source | None = None,
@@ -346,10 +348,14 @@ class Meeting(Record):
         self.organiser_id = organiser_id
         self.organiser_name = optional_text(organiser_name, "organiser_name")
         self.place = optional_text(place, "place")
-        # A meeting known only by its day (e.g. from a news article) keeps just the date.
-        self.start = require_date(start, "start") if len(str(start)) == 10 else require_instant(start, "start")
+        # A meeting known only by its day (e.g. from a news article) keeps just the date; minutes
+        # whose date was lost (a PDF mirror drops digits) are archived undated, never given one.
+        if start is None:
+            self.start = None
+        else:
+            self.start = require_date(start, "start") if len(str(start)) == 10 else require_instant(start, "start")
         self.end = optional_instant(end, "end")
-        if self.end is not None and self.end < self.start:
+        if self.end is not None and self.start is not None and self.end < self.start:
             raise InvalidCommand("a meeting cannot end before it starts")
         self.status = "scheduled"
         self.agenda: list[dict[str, Any]] = []
@@ -471,7 +477,7 @@ class Meeting(Record):
         raise InvalidCommand(f"the meeting has no agenda item {number}")
 
     def valid_from(self) -> str | None:
-        return self.start[:10]
+        return self.start[:10] if self.start else None
 
 
 class Statement(Record):

@@ -110,14 +110,16 @@ def _agreement(service: ArchiveService, row: dict[str, Any]) -> ExportAgreement:
 
 def _meeting(service: ArchiveService, row: dict[str, Any]) -> ExportMeeting:
     state = row["state"]
-    start = state["start"]
+    start = state.get("start")
     return ExportMeeting(
         id=row["id"],
         reference=row["reference"],
         title=state["title"],
         organiser=state.get("organiser_name") or "Ukjent utvalg",
         place=state.get("place"),
-        start=_instant(start) if len(start) > 10 else datetime.fromisoformat(start).replace(tzinfo=timezone.utc),
+        start=None if not start else (
+            _instant(start) if len(start) > 10 else datetime.fromisoformat(start).replace(tzinfo=timezone.utc)
+        ),
         end=_instant(state["end"]) if state.get("end") else None,
         participants=[ExportParticipant(p["name"], p.get("role") or "medlem", bool(p["present"])) for p in state["participants"]],
         agenda_items=[ExportAgendaItem(i["number"], i["title"], i.get("decision")) for i in state["agenda"]],

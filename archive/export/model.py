@@ -77,7 +77,7 @@ class ExportMeeting:
     title: str
     organiser: str  # the body (utvalg) holding the meeting
     place: str | None
-    start: datetime
+    start: datetime | None  # None: an undated meeting (moetedato then falls back, with a merknad)
     end: datetime | None
     participants: Sequence[ExportParticipant | tuple[str, str, bool]] = ()
     agenda_items: Sequence[ExportAgendaItem | tuple[str, str, str | None]] = ()

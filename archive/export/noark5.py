@@ -830,12 +830,18 @@ def _participants(m: ExportMeeting) -> tuple[list[tuple[str, str]], list[tuple[s
 
 def _write_meeting(x: _Xml, m: ExportMeeting, state: _State) -> None:
     created_at = m.created_at or m.start
+    if created_at is None:
+        raise ValueError(f"meeting {m.reference} has neither a date nor a registration time")
     present, absent = _participants(m)
     notes = [
         _Note(f"Forfall: {name} ({role})" if role else f"Forfall: {name}", "Forfall", created_at,
               m.created_by)
         for name, role in absent
     ]
+    if m.start is None:
+        # moetedato is mandatory in arkivstruktur.xsd: the registration date stands in, and says so.
+        notes.append(_Note("Møtedato ukjent (udatert kilde); registreringsdato er oppgitt som møtedato.",
+                           "Merknad", created_at, m.created_by))
     screening = _screening(m.restricted, m.restriction_basis, "tittel")
     with _folder(
         x,
@@ -858,7 +864,7 @@ def _write_meeting(x: _Xml, m: ExportMeeting, state: _State) -> None:
             _write_minutes(x, m, created_at, state)
         x.leaf("moetenummer", _req(m.reference, _UNKNOWN))
         x.leaf("utvalg", _req(m.organiser, _UNKNOWN))
-        x.leaf("moetedato", fmt_date(m.start))
+        x.leaf("moetedato", fmt_date(m.start or created_at))
         x.opt("moetested", m.place)
         for name, role in present:
             with x.node("moetedeltaker"):

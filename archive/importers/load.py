@@ -257,21 +257,24 @@ def _import_minutes(
 ) -> None:
     app = service.archive
     report.warnings += minutes.warnings
-    if minutes.date is None:
-        raise ImportFormatError("minutes without a meeting date (Dato:/Møtedato:) cannot be placed in time")
     body = minutes.body or "Ukjent utvalg"
-    start = minutes.date.isoformat()
-    if minutes.start_time:
-        start = _local_instant(minutes.date.isoformat(), minutes.start_time) or start
-    end = _local_instant(minutes.date.isoformat(), minutes.end_time) if minutes.end_time else None
+    start: str | None = None
+    end: str | None = None
+    if minutes.date is None:
+        # Kept rather than refused: an undated meeting is still a record (archivists write "udatert").
+        report.warnings.append("meeting date not found in the minutes: archived as undated")
+    else:
+        day = minutes.date.isoformat()
+        start = (_local_instant(day, minutes.start_time) if minutes.start_time else None) or day
+        end = _local_instant(day, minutes.end_time) if minutes.end_time else None
     registry = Registry(service, recorded_by=recorded_by, source=source)
     with app.unit_of_work() as uow:
         organiser = registry.organisation(minutes.organisation) if minutes.organisation else None
         meeting = app.schedule_meeting(
             key=f"minutes:{source['sha256']}",
-            title=f"{body} {minutes.date.isoformat()}",
+            title=f"{body} {minutes.date.isoformat()}" if minutes.date else f"{body} (udatert)",
             start=start,
-            end=end if end and end > start else None,
+            end=end if end and start and end > start else None,
             place=minutes.place,
             organiser_id=organiser.organisation_id if organiser else None,
             organiser_name=minutes.organisation or body,

@@ -117,8 +117,13 @@ _BODY = re.compile(
 )
 _TITLE_BODY = re.compile(
     r"\b(?i:møteprotokoll|møtebok|møtereferat|protokoll|referat|innkalling)\s+(?:for|frå|fra|til)\s+"
-    r"(?P<body>[A-ZÆØÅ][\wæøå-]+)"
+    r"(?P<body>[A-ZÆØÅ][\wæøå-]+)(?:\s+(?P<kind>regionråd|kommunestyre|formannskap|fylkesting|fylkesutval|fylkesutvalg)\b)?"
 )
+# "Møtebok for Levanger regionråd": the place names the council, the noun is the body.
+_DEFINITE_BODY = {
+    "regionråd": "Regionrådet", "kommunestyre": "Kommunestyret", "formannskap": "Formannskapet",
+    "fylkesting": "Fylkestinget", "fylkesutval": "Fylkesutvalet", "fylkesutvalg": "Fylkesutvalget",
+}
 # "Romsdal regionråd", "Regionrådet Nordhordland": a regional council is its own organisation.
 _COUNCIL = re.compile(
     r"(?P<org>\b[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå-]+)?\s+(?i:regionråd)|(?i:regionrådet)\s+[A-ZÆØÅ][\wæøå-]+)\b"
@@ -289,6 +294,8 @@ def _find_body(text: str, labels: list[tuple[str, str]]) -> str | None:
         return stated
     titled = _TITLE_BODY.search(text)
     if titled:
+        if titled.group("kind"):
+            return _DEFINITE_BODY[titled.group("kind")]
         return titled.group("body").split()[0]
     if re.search(r"(?i)\bstyremøte\b", text[:400]):
         return "Styret"

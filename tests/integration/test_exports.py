@@ -23,11 +23,13 @@ ME = "arkivar@test"
 @pytest.fixture
 def full_archive(tmp_path: Path, shared_dir: Path) -> Iterator[ArchiveService]:
     """The seed article, an agreement with two revisions and a correction, a screened record,
-    and a meeting imported from minutes."""
+    and two meetings imported from minutes (one of them undated)."""
     service = ArchiveService(Settings(data_dir=tmp_path / "data"), search=False)
     app = service.archive
     assert import_file(service, sorted((shared_dir / "seed").glob("*.txt"))[0]).status == "created"
     assert import_file(service, FIXTURES / "minutes" / "formannskapet-bokmal.txt").status == "created"
+    # Minutes whose date a PDF mirror lost: archived undated, exported with a stand-in date and a note.
+    assert import_file(service, FIXTURES / "minutes" / "sakliste-with-lost-case-numbers.txt").status == "created"
     county = app.register_organisation(name="Buskerud fylkeskommune", organisation_kind="fylkeskommune", recorded_by=ME)
     ag = app.register_agreement(title="Partnerskapsavtale", parties=[county.id], text="Første tekst.", effective_from="2016-01-01", recorded_by=ME, key="PA-2016")
     app.revise_agreement(ag.id, expected_version=1, effective_from="2016-09-01", reason="Ny periode", text="Andre tekst.", recorded_by=ME)
@@ -47,7 +49,7 @@ def test_the_noark5_package_validates_and_its_counts_and_checksums_match(full_ar
     report = write_package(build_archive(full_archive), out, schemas)
     # Every XML file validates against Arkivverket's unmodified schemas; checksums and counts match.
     assert validate_package(out, schemas / "noark5-v5.0", schemas / "addml-v8.3") == []
-    assert report.counts["statements"] == 6 and report.counts["meetings"] == 2 and report.counts["agreements"] == 2
+    assert report.counts["statements"] == 6 and report.counts["meetings"] == 3 and report.counts["agreements"] == 2
     for name in ("arkivstruktur.xsd", "endringslogg.xsd", "metadatakatalog.xsd"):
         assert (out / name).read_bytes() == (schemas / "noark5-v5.0" / name).read_bytes()
     for entry in report.files:
@@ -56,6 +58,8 @@ def test_the_noark5_package_validates_and_its_counts_and_checksums_match(full_ar
     # The screened agreement carries skjerming with its basis and only its public title.
     text = (out / "arkivstruktur.xml").read_text(encoding="utf-8")
     assert "Offl. § 23 første ledd" in text and "Avtale om tomtekjøp (skjermet)" in text
+    # The undated meeting says that its moetedato is the registration date.
+    assert "Møtedato ukjent (udatert kilde)" in text
 
 
 def test_the_change_log_holds_revisions_and_the_correction(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:

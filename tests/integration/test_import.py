@@ -194,3 +194,19 @@ def test_one_person_across_articles_under_different_forms_of_the_name(service: A
     person = service.people.person(ids.pop())
     assert person["name"] == "Anne B. Nilsen" and "Nilsen" not in person["names"]
     assert len(service.people.statements(person["person_id"])) == 2
+
+
+def test_minutes_whose_date_was_lost_are_archived_undated_not_refused(service: ArchiveService) -> None:
+    # Given minutes with no date anywhere (a PDF mirror dropped the digits),
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "minutes" / "sakliste-with-lost-case-numbers.txt"
+    report = import_file(service, fixture)
+    # the meeting is archived, and the report says why it has no date,
+    assert report.status == "created", report.error
+    assert "meeting date not found in the minutes: archived as undated" in report.warnings
+    meeting = service.catalog.get(report.records[0]["id"])
+    assert meeting is not None and meeting["kind"] == "meeting"
+    # with no invented date: no start, no catalog date or year, "(udatert)" in its title,
+    assert meeting["state"]["start"] is None and meeting["date"] is None and meeting["year"] is None
+    assert meeting["title"] == "Regionrådet (udatert)"
+    # and its agenda kept.
+    assert [item["number"] for item in meeting["state"]["agenda"]] == ["041/19", "042/19", "043/19", "044/19", "045/19"]
