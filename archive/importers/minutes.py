@@ -235,7 +235,7 @@ def parse_minutes(text: str) -> ParsedMinutes:
     warnings: list[str] = []
     labels = _label_values(body_text)
     body = _find_body(body_text, labels)
-    organisation = _find_organisation(body_text, labels)
+    organisation = _find_organisation(body_text, body)
     if body is None and organisation and organisation.lower().endswith("regionråd"):
         body = "Regionrådet"
     place = _find_place(body_text, labels)
@@ -303,33 +303,29 @@ def _find_body(text: str, labels: list[tuple[str, str]]) -> str | None:
     return found.group(0) if found else None
 
 
-def _find_organisation(text: str, labels: list[tuple[str, str]]) -> str | None:
+def _find_organisation(text: str, body: str | None) -> str | None:
     """The organisation holding the meeting, named in the head of the minutes.
 
     Only the text before the first list of people counts: "Ordfører Hans Seierstad, Ski
     kommune" among the participants names a member's municipality, not the organiser.
     """
     head = text[:800]
-    first_list = _LABEL.search(head)
     for match in _LABEL.finditer(head):
         label = (match.group("label") or match.group("section") or "").lower()
         if label in _PRESENT or label in _ABSENT or label in _CHAIR:
-            first_list = match
+            head = head[: match.start()]
             break
-    else:
-        first_list = None
-    head = head[: first_list.start()] if first_list else head
     council = _COUNCIL.search(head)
     if council:
         return council.group("org")
     titled = _TITLE_ORGANISATION.search(head)
     if titled:
-        return titled.group("org").strip().title() if titled.group("org").isupper() else titled.group("org").strip()
+        org = titled.group("org").strip()
+        return org.title() if org.isupper() else org
     found = _ORGANISATION.search(head)
     if found:
         return found.group("org")
-    body = _find_body(text, labels) or ""
-    if body.lower().startswith("fylkes"):
+    if (body or "").lower().startswith("fylkes"):
         # Fylkesutvalget and fylkestinget belong to a fylkeskommune, named somewhere in the text.
         county = re.search(r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+\s+fylkeskommune)\b", text)
         if county:
