@@ -75,7 +75,8 @@ def _params(request: SearchRequest) -> Any:
         valid_from, valid_to = date(request.year, 1, 1), date(request.year, 12, 31)
     values: dict[str, Any] = {
         "q": request.q, "kind": [request.kind] if request.kind else None, "speaker": request.speaker,
-        "party": request.party, "organisation": request.organisation, "valid_from": valid_from,
+        "party": request.party, "organisation": request.organisation, "role": request.role,
+        "valid_from": valid_from,
         "valid_to": valid_to, "known_at": _instant(request.known_at, "known_at"),
         "valid_at": _day(request.valid_at, "valid_at"), "include_restricted": request.include_restricted,
         "sort": request.sort, "page": request.page, "page_size": request.page_size,

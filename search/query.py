@@ -60,7 +60,7 @@ from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 from whoosh.support.levenshtein import distance
 
-from search.analysis import DEFAULT_LANGS, norwegian_analyzer, normalise_word
+from search.analysis import DEFAULT_LANGS, analyse, norwegian_analyzer, normalise_word
 from search.index import cached_searcher
 from search.schema import DATECOLUMN, FAR_FUTURE, KINDS, ORG_SEPARATOR
 
@@ -109,6 +109,7 @@ class SearchParams:
     speaker: str | None = None
     party: str | None = None
     organisation: str | None = None
+    role: str | None = None  # the speaker's role as written ("fylkesordfører"), any inflection
     valid_from: date | None = None
     valid_to: date | None = None
     recorded_from: datetime | None = None
@@ -647,6 +648,11 @@ def _filters(params: SearchParams, now: datetime) -> tuple[Query, str]:
         org = params.organisation.strip()
         clauses.append(Or([Term("organisation", org.lower()), Term("organisation_ids", org)]))
         words.append(f"organisation={org}")
+    if params.role:
+        # Every word of the role, analysed like the field: "ordfører" also finds "ordføreren".
+        terms = [t for t in analyse(params.role.strip()[:200]) if t]
+        clauses.append(And([Term("role", t) for t in terms]) if terms else NullQuery)
+        words.append(f"role={params.role.strip()}")
     if params.valid_from or params.valid_to:
         lo = _day_start(params.valid_from) if params.valid_from else None
         hi = _day_start(params.valid_to) if params.valid_to else None

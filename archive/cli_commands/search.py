@@ -44,6 +44,7 @@ def register(app: typer.Typer) -> None:
         speaker: Annotated[Optional[str], typer.Option(help="person id or name")] = None,
         party: Annotated[Optional[str], typer.Option()] = None,
         organisation: Annotated[Optional[str], typer.Option()] = None,
+        role: Annotated[Optional[str], typer.Option(help="the speaker's role, e.g. fylkesordfører")] = None,
         known_at: Annotated[Optional[str], typer.Option("--known-at", help="what the archive would have found then")] = None,
         valid_at: Annotated[Optional[str], typer.Option("--valid-at", help="agreements in force on this date")] = None,
         sort: Annotated[str, typer.Option(help="relevance, date or -date")] = "relevance",
@@ -57,7 +58,7 @@ def register(app: typer.Typer) -> None:
         if sort not in ("relevance", "date", "-date"):
             raise CliError("sort must be relevance, date or -date")
         params = SearchParams(
-            q=query, kind=kind or None, speaker=speaker, party=party, organisation=organisation,
+            q=query, kind=kind or None, speaker=speaker, party=party, organisation=organisation, role=role,
             known_at=_instant(known_at), valid_at=_date(valid_at), sort=sort, page=page,  # type: ignore[arg-type]
         )
         with open_service(data_dir) as service:

@@ -36,3 +36,15 @@ def test_bad_query_syntax_and_filters_never_fail(indexed: Scenario) -> None:
                    {"q": "x", "known_at": "2016-01-01"}, {"q": "x", "year": 2016}, {"q": "ly*"}):
         response = indexed.client.get("/api/search", params=params)
         assert response.status_code in (200, 422), (params, response.text)
+
+
+def test_the_role_filter_reaches_the_index_from_the_api_and_the_page(indexed: Scenario) -> None:
+    load_records(indexed)
+    # The statement in the sample was said as fylkesordfører: the filter keeps it …
+    kept = indexed.client.get("/api/search", params={"q": "lyttepost", "role": "fylkesordfører"}).json()
+    assert kept["count"] == 1 and "role=fylkesordfører" in kept["parsed_query"]
+    # … and a role nobody spoke in leaves nothing (the filter is applied, not ignored).
+    dropped = indexed.client.get("/api/search", params={"q": "lyttepost", "role": "rådmann"}).json()
+    assert dropped["count"] == 0
+    page = indexed.client.get("/search", params={"q": "lyttepost", "role": "rådmann"})
+    assert page.status_code == 200 and 'name="role" value="rådmann"' in page.text

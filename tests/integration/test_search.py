@@ -141,3 +141,14 @@ def test_a_corrupt_index_is_rebuilt_from_the_log(settings_factory: Callable[...,
         assert svc.search.position() == 0
         svc.catch_up()
         assert svc.search.query(SearchParams(q="lyttepost", kind=["statement"])).total == 1
+
+
+def test_a_role_filter_finds_what_was_said_in_that_role(service: ArchiveService) -> None:
+    # Ryberg spoke as fylkesordfører, Hansen as "ordfører i Ringerike kommune".
+    county = service.search.query(SearchParams(q="", role="fylkesordfører", kind=["statement"]))
+    assert county.total == 5 and {h.speaker for h in county.hits} == {"Roger Ryberg"}
+    # Any inflection of the role word, and every word of a longer role, must match.
+    mayor = service.search.query(SearchParams(q="", role="ordføreren Ringerike", kind=["statement"]))
+    assert [h.speaker for h in mayor.hits] == ["Kjell B. Hansen"]
+    assert "role=ordføreren Ringerike" in mayor.parsed_query
+    assert service.search.query(SearchParams(q="", role="rådmann")).total == 0
