@@ -161,6 +161,23 @@ def _segment_readers(ix: Index, schema: Any, segments: list[Any]) -> list[Segmen
     return out
 
 
+# Per-thread, per-segment set of the document ids a segment holds. A segment's terms never
+# change, so the set is built once (one pass over its "id" lexicon) and a writer then knows
+# in a set lookup whether an id is there, instead of a term lookup in every segment.
+_ID_SETS_LIMIT = 256
+
+
+def _segment_ids(ix: Index, reader: SegmentReader) -> frozenset[str]:
+    cache = _thread_cache("id_sets")
+    key = (*_ix_key(ix), reader.segment().segment_id())
+    ids = cache.get(key)
+    if ids is None:
+        if len(cache) >= _ID_SETS_LIMIT:
+            cache.clear()
+        ids = cache[key] = frozenset(term.decode("utf-8") for term in reader.lexicon("id"))
+    return ids  # type: ignore[no-any-return]
+
+
 def _latest_toc(ix: Index) -> TOC:
     """The latest TOC, cached per thread by generation and TOC file identity."""
     assert isinstance(ix, FileIndex)
@@ -399,10 +416,12 @@ def write_batch(
             offsets.append(base)
             base += seg.doc_count_all()
 
+        id_sets = [_segment_ids(ix, reader) for reader in readers]
+
         def locate(doc_id: str) -> list[tuple[SegmentReader, int, int]]:
             found = []
-            for reader, offset in zip(readers, offsets):
-                if ("id", doc_id) in reader:
+            for reader, offset, ids in zip(readers, offsets, id_sets):
+                if doc_id in ids:
                     for docnum in reader.postings("id", doc_id).all_ids():
                         found.append((reader, docnum, offset + docnum))
             return found
