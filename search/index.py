@@ -57,10 +57,12 @@ __all__ = [
 
 VERSION_FILE = "protokoll-schema-version"
 DEFAULT_WRITER_TIMEOUT = 5.0
-# Small commits each add a tiny segment. Once TINY_SEGMENT_MERGE of them
-# (fewer than TINY_SEGMENT_DOCS documents each) exist, the next commit merges
-# them into its own segment; big segments (bulk batches) are left alone, and
-# `optimize` merges everything when convenient (after a rebuild, when idle).
+# Small commits each add a tiny segment (fewer than TINY_SEGMENT_DOCS documents).
+# Tiny segments are grouped by order of magnitude (1-9, 10-99, 100-999 ... docs);
+# once a group holds TINY_SEGMENT_MERGE of them, the next commit merges that group
+# into its own segment, so a merged segment is rewritten about once per order of
+# magnitude rather than at every round. Big segments (bulk batches) are left alone,
+# and `optimize` merges everything when convenient (after a rebuild, when idle).
 TINY_SEGMENT_DOCS = 2_000
 TINY_SEGMENT_MERGE = 8
 # Batches at least this big get a larger in-memory posting pool.
@@ -246,27 +248,38 @@ class _Writer(SegmentWriter):
     """
 
     def per_document_reader(self) -> Any:
-        pdr = super().per_document_reader()
-        known: dict[str, bool] = {}
-        has_column = pdr.has_column
+        return _cache_has_column(super().per_document_reader())
 
-        def cached_has_column(fieldname: str) -> bool:
-            value = known.get(fieldname)
-            if value is None:
-                value = known[fieldname] = has_column(fieldname)
-            return value
 
-        pdr.has_column = cached_has_column
-        return pdr
+def _cache_has_column(pdr: Any) -> Any:
+    """Make a per-document reader remember which fields have a column (one stat per field)."""
+    known: dict[str, bool] = {}
+    has_column = pdr.has_column
+
+    def cached_has_column(fieldname: str) -> bool:
+        value = known.get(fieldname)
+        if value is None:
+            value = known[fieldname] = has_column(fieldname)
+        return value
+
+    pdr.has_column = cached_has_column
+    return pdr
 
 
 def _merge_tiny(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Merge policy: fold the tiny segments into the new one once there are many."""
-    tiny = [s for s in segments if s.doc_count_all() < TINY_SEGMENT_DOCS]
-    if len(tiny) < TINY_SEGMENT_MERGE:
+    """Merge policy: fold a group of similar tiny segments into the new one once it is full."""
+    groups: dict[int, list[Any]] = {}
+    for seg in segments:
+        count = seg.doc_count_all()
+        if count < TINY_SEGMENT_DOCS:
+            groups.setdefault(len(str(count)), []).append(seg)
+    tiny = next((g for _, g in sorted(groups.items()) if len(g) >= TINY_SEGMENT_MERGE), None)
+    if tiny is None:
         return segments
     for seg in tiny:
         reader = SegmentReader(writer.storage, writer.schema, seg)
+        # Merging reads every posting's field length; without this each one stats a file.
+        _cache_has_column(reader._perdoc)
         writer.add_reader(reader)
         reader.close()
     tiny_ids = {s.segment_id() for s in tiny}
