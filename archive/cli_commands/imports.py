@@ -50,6 +50,8 @@ def register(app: typer.Typer) -> None:
             else:
                 refs = ", ".join(f"{r['kind']} {r['reference']}" for r in report.records[:3])
                 typer.echo(f"{report.file}: {report.status} ({refs}; {len(report.statements)} statements)")
+                for warning in dict.fromkeys(report.warnings):  # what an archivist should check
+                    typer.echo(f"  warning: {warning}")
         if not as_json:
             typer.echo(" ".join(f"{k}: {v}" for k, v in sorted(summarise(reports).items())))
         if any(r.status == "failed" for r in reports):
