@@ -272,7 +272,21 @@ _FEMALE = frozenset(
     "monica linda tove wenche karin elin sigrid marte maria mari guri åse unni laila nora emma sara "
     "lise line lene ane aud gro bente britt jorunn kirsten torill trine tonje vigdis åshild solfrid "
     "ingunn oddny gunhild margit kjersti stine synnøve ragnhild hege janne mette malin ingeborg jenny "
-    "helga helene marte sissel reidun eli birgit liv-anne hanna kristine cecilie".split()
+    "helga helene marte sissel reidun eli birgit liv-anne hanna kristine cecilie "
+    # More of the commonest women's names (Bokmål and Nynorsk areas, several generations).
+    "gerd ruth oddrun jorid signe marianne hilde-gunn tove-lise karen margrethe margareta "
+    "merete kathrine katrine karianne gunhild brit anita beate bodil dagny dagrun eldbjørg "
+    "elisabet else elsa frida gudrun hege-marit henriette hildegunn ingvild irene jane johanne "
+    "julie june kaja karoline kjellaug kristi lill lillian lisbeth live lovise magnhild "
+    "maren margit marthe martine mona mildrid mirjam nanna oda olaug oline pernille ragna "
+    "rakel reidunn rigmor rita rønnaug sandra sigrun sigve-anne silja siv solbjørg solveig-anne "
+    "sonja stina sunniva susanne synne thea therese tina torhild torunn tuva unn vibeke "
+    "victoria vilde vivian wenke yvonne åsa aslaug amalie andrea annette ann anne-grethe "
+    "anne-lise anne-marit annlaug astri audhild benedicte bjørg-elin borghild dorthe ellinor "
+    "embla emilie eva-britt ewa gry hedda hedvig hilda ingebjørg ingri iselin jannicke "
+    "kirsti lena lindis liss lone margunn mariann marita mette-marit mia målfrid norunn "
+    "ragnfrid renate ronja ruth-elin selma serina sofie stine-marie svanhild tordis trude "
+    "trine-lise turi una venche åslaug".split()
 )
 _MALE = frozenset(
     "jan per bjørn ole lars kjell knut arne svein hans thomas geir tor terje morten john odd erik "
@@ -280,7 +294,20 @@ _MALE = frozenset(
     "gunnar stein espen øyvind eirik petter jørgen sverre frode helge håkon arild ivar oddvar "
     "steinar sigurd roger roar vidar tom kåre asbjørn trygve even tommy ola pål kjetil audun "
     "halvor torbjørn sindre jostein ketil bård dag finn gaute henrik jonas mats simon torstein "
-    "aksel sveinung eivind egil atle ove bengt alf haakon sven".split()
+    "aksel sveinung eivind egil atle ove bengt alf haakon sven "
+    # More of the commonest men's names.
+    "alexander anton are arnfinn arnt arve asle audun-andre bendik birger bjarne bjarte børge "
+    "christian christopher daniel david edvard eilif einar-johan elias emil endre erlend "
+    "erling fredrik gard geir-arne gisle glenn gudmund gustav hallvard hans-petter harald-olav "
+    "helge-andre henning herman idar inge ingvar isak jakob jarle jens jo joakim johan johannes "
+    "jon-erik jone jørn karl karsten kenneth kim-andre kristoffer lasse leiv ludvig magne "
+    "marius mathias mikael nicolai njål noah odd-arne oddbjørn oddmund olai ole-martin oskar "
+    "otto paul peder petter-andre ragnar reidar robert runar rune-arne sebastian sigmund "
+    "sivert snorre stian stig sturla sveinung-andre terje-olav thor thorbjørn thore tobias "
+    "tollef tord tormod trond-erik truls ulf vegard vebjørn vemund viggo vilhelm willy yngve "
+    "øystein åge ådne bernt brede carl dagfinn eilert ernst fridtjof gjermund halfdan "
+    "hallstein hermund ingolf jardar kolbjørn lars-erik mons nils-olav olve per-olav "
+    "rasmus severin steffen sveinung-olav tarjei teodor torgeir torkel torleiv valter".split()
 )
 
 
