@@ -55,31 +55,51 @@ class _SqliteCursor:
         return self._cursor.fetchall()
 
 
-class SqliteDatabase:
+class _PerThread:
+    """One connection per thread, opened on first use; `close` closes every thread's."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._connections: list[Any] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or getattr(conn, "closed", False):
+            conn = self._local.conn = self._connect()
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _connect(self) -> Any:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+
+class SqliteDatabase(_PerThread):
     """Read models in their own SQLite file (WAL): rebuildable, so NORMAL sync is enough."""
 
     dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
 
-    def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-            conn.row_factory = _dict_row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA wal_autocheckpoint=20000")
-            conn.execute("PRAGMA cache_size=-65536")
-            conn.execute("PRAGMA foreign_keys=OFF")
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.row_factory = _dict_row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA wal_autocheckpoint=20000")
+        conn.execute("PRAGMA cache_size=-65536")
+        conn.execute("PRAGMA foreign_keys=OFF")
         return conn
 
     @contextmanager
@@ -111,13 +131,6 @@ class SqliteDatabase:
                 conn.rollback()
             cursor.close()
 
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-        self._local = threading.local()
-
 
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -140,28 +153,20 @@ class _PgCursor:
         return list(self._cursor.fetchall())
 
 
-class PostgresDatabase:
+class PostgresDatabase(_PerThread):
     """Read models as tables in the event store's own PostgreSQL database."""
 
     dialect = "postgres"
 
     def __init__(self, url: str) -> None:
+        super().__init__()
         self.url = url
-        self._local = threading.local()
-        self._connections: list[Any] = []
-        self._lock = threading.Lock()
 
-    def _connection(self) -> Any:
+    def _connect(self) -> Any:
         import psycopg
         from psycopg.rows import dict_row
 
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            conn = psycopg.connect(self.url, row_factory=dict_row, autocommit=False)
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
+        return psycopg.connect(self.url, row_factory=dict_row, autocommit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:
@@ -178,13 +183,6 @@ class PostgresDatabase:
                 yield _PgCursor(cursor)
         finally:
             conn.rollback()
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-        self._local = threading.local()
 
 
 def open_read_database(database_url: str | None, sqlite_path: Path) -> ReadDatabase:
