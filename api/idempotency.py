@@ -25,6 +25,8 @@ from archive.readmodels.db import ReadDatabase
 
 MAX_KEY_LENGTH = 200
 TABLE = "api_idempotency"
+# Requests with the same key share one of these locks (striped, so the set never grows).
+LOCK_STRIPES = 64
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,7 @@ class IdempotencyStore:
     def __init__(self, db: ReadDatabase, *, owns_db: bool = False) -> None:
         self.db = db
         self._owns_db = owns_db
-        self._locks: dict[tuple[str, str], threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
         with db.transaction() as cur:
             cur.execute(
                 f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -59,9 +60,7 @@ class IdempotencyStore:
         Across PostgreSQL nodes a simultaneous race is settled by the command itself: creates
         by the natural key derived from the idempotency key, changes by `expected_version`.
         """
-        with self._locks_guard:
-            lock = self._locks.setdefault((caller, key), threading.Lock())
-        with lock:
+        with self._locks[hash((caller, key)) % LOCK_STRIPES]:
             yield
 
     def get(self, caller: str, key: str) -> StoredResponse | None:
