@@ -158,15 +158,17 @@ def _segment_readers(ix: Index, schema: Any, segments: list[Any]) -> list[Segmen
             reader = SegmentReader(ix.storage, schema, copy.deepcopy(seg))
             hit = cache[key] = (deleted, reader)
         out.append(hit[1])
+    id_sets = _thread_cache("id_sets")
     for key in [k for k in cache if k[:2] == key0 and k not in wanted]:
         del cache[key]
+        id_sets.pop(key, None)  # a segment merged away: its id set goes with its reader
     return out
 
 
 # Per-thread, per-segment set of the document ids a segment holds. A segment's terms never
 # change, so the set is built once (one pass over its "id" lexicon) and a writer then knows
-# in a set lookup whether an id is there, instead of a term lookup in every segment.
-_ID_SETS_LIMIT = 256
+# in a set lookup whether an id is there, instead of a term lookup in every segment. Sets
+# share the readers' keys and leave the cache with them (see _segment_readers).
 
 
 def _segment_ids(ix: Index, reader: SegmentReader) -> frozenset[str]:
@@ -174,8 +176,6 @@ def _segment_ids(ix: Index, reader: SegmentReader) -> frozenset[str]:
     key = (*_ix_key(ix), reader.segment().segment_id())
     ids = cache.get(key)
     if ids is None:
-        if len(cache) >= _ID_SETS_LIMIT:
-            cache.clear()
         ids = cache[key] = frozenset(term.decode("utf-8") for term in reader.lexicon("id"))
     return ids  # type: ignore[no-any-return]
 
