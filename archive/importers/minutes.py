@@ -506,8 +506,10 @@ def _restore_lost_numbers(items: list[ParsedAgendaItem], warnings: list[str]) ->
             warnings.append(f"case numbers after {item.number} were lost in the source text; numbered by sequence")
         else:
             warnings.append(f"{len(lost)} case(s) after {item.number} lost their numbers in the source text; not imported")
-    seen: set[str] = set()
-    return [i for i in out if not (i.number in seen or seen.add(i.number))]  # first of each number
+    first: dict[str, ParsedAgendaItem] = {}
+    for item in out:
+        first.setdefault(item.number, item)
+    return list(first.values())
 
 
 def _title_of(segment: str) -> str | None:
