@@ -282,21 +282,14 @@ def _import_minutes(
             source=source,
         )
         if meeting.created:
-            seen: set[str] = set()
-            agenda = []
-            for item in minutes.agenda_items:
-                if item.number in seen:
-                    report.warnings.append(f"agenda item {item.number} appears twice; kept the first")
-                    continue
-                seen.add(item.number)
-                agenda.append({"number": item.number, "title": item.title or "(uten tittel)", "proposal": item.proposal, "decision": item.decision})
-            people = []
-            names: set[str] = set()
-            for p in minutes.participants:
-                if p.name in names:
-                    continue
-                names.add(p.name)
-                people.append({"name": p.name, "role": p.role, "party": p.party, "present": p.present})
+            # The parser gives each case number and each name once (the domain refuses repeats).
+            agenda = [
+                {"number": i.number, "title": i.title or "(uten tittel)", "proposal": i.proposal, "decision": i.decision}
+                for i in minutes.agenda_items
+            ]
+            people = [
+                {"name": p.name, "role": p.role, "party": p.party, "present": p.present} for p in minutes.participants
+            ]
             app.record_meeting_details(
                 meeting.id,
                 expected_version=meeting.version,
