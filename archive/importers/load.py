@@ -8,6 +8,7 @@ second import of the same file a no-op; a changed article becomes an `Updated` e
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,7 +30,10 @@ SUFFIXES = {".txt", ".text", ".md", ".jsonl"}
 MINUTES_MARKERS = (
     "møteprotokoll", "møtebok", "møtereferat", "protokoll fra", "saksliste", "sakliste",
     "til stede", "til stades", "forfall", "møtestad", "møtested", "møtedato", "frammøtte", "møtt:",
+    "forslag til vedtak", "framlegg til vedtak",
 )
+# Case headings ("Sak 208/18", "PS 12/16"): two of them are one more sign of minutes.
+_CASE_HEADING = re.compile(r"(?m)^\s*(?:[a-zæøå]{1,4}-)?(?:sak|ps|rs|styresak)\s*\d{1,3}/\d{2,4}\b")
 
 
 @dataclass
@@ -115,7 +119,8 @@ def _read(path: Path) -> bytes:
 
 def _looks_like_minutes(text: str) -> bool:
     head = text[:3000].casefold()
-    return sum(marker in head for marker in MINUTES_MARKERS) >= 2 or head.lstrip().startswith(
+    signs = sum(marker in head for marker in MINUTES_MARKERS) + (len(_CASE_HEADING.findall(head)) >= 2)
+    return signs >= 2 or head.lstrip().startswith(
         ("møteprotokoll", "møtebok", "møtereferat")
     )
 

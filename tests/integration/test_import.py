@@ -210,3 +210,16 @@ def test_minutes_whose_date_was_lost_are_archived_undated_not_refused(service: A
     assert meeting["title"] == "Regionrådet (udatert)"
     # and its agenda kept.
     assert [item["number"] for item in meeting["state"]["agenda"]] == ["041/19", "042/19", "043/19", "044/19", "045/19"]
+
+
+def test_every_corpus_minutes_file_becomes_a_meeting(service: ArchiveService, shared_dir: Path) -> None:
+    # Every minutes file of the development corpus, whatever its layout (a live-updated
+    # protocol page with "Sak 208/18" headings, PDF mirrors that lost their dates), is read as
+    # minutes and archived as one meeting with its agenda, never refused or taken for news.
+    files = sorted((shared_dir / "corpus-dev").glob("minutes-*.txt"))
+    assert files
+    for path in files:
+        report = import_file(service, path)
+        assert (report.status, report.kind) == ("created", "minutes"), (path.name, report.error)
+        meeting = service.catalog.get(report.records[0]["id"])
+        assert meeting is not None and meeting["kind"] == "meeting" and meeting["state"]["agenda"], path.name
