@@ -152,13 +152,14 @@ class SearchProjection(Projection):
     def process(self, events: Sequence[LoggedEvent], up_to: int) -> None:
         touched = list(dict.fromkeys(e.originator_id for e in events if is_record_topic(e.topic)))
         records = self.catalog.by_ids(touched)
+        versions = self.history.versions_of(touched)
         docs: list[dict[str, Any]] = []
         deletes: list[str] = []
         for record_id in touched:
             record = records.get(record_id)
             if record is None:
                 continue
-            made, hidden = documents_for(record, self.history.versions(record_id))
+            made, hidden = documents_for(record, versions.get(record_id, []))
             docs += made
             deletes += hidden
         with self._lock:

@@ -146,11 +146,21 @@ class History(RecordModel):
     # Queries ------------------------------------------------------------------------------
 
     def versions(self, record_id: str) -> list[dict[str, Any]]:
+        return self.versions_of([record_id]).get(record_id, [])
+
+    def versions_of(self, record_ids: Sequence[str], chunk: int = 500) -> dict[str, list[dict[str, Any]]]:
+        """Every version of each record, in version order: one query per `chunk` records."""
+        found: dict[str, list[dict[str, Any]]] = {}
         with self.db.read() as cur:
-            rows = cur.execute(
-                f"SELECT {COLUMNS} FROM rm_history WHERE record_id = ? ORDER BY version", (record_id,)
-            ).fetchall()
-        return [_row(r) for r in rows]
+            for start in range(0, len(record_ids), chunk):
+                ids = list(record_ids[start : start + chunk])
+                marks = ",".join("?" * len(ids))
+                rows = cur.execute(
+                    f"SELECT {COLUMNS} FROM rm_history WHERE record_id IN ({marks}) ORDER BY record_id, version", ids
+                ).fetchall()
+                for r in rows:
+                    found.setdefault(r["record_id"], []).append(_row(r))
+        return found
 
     def version(self, record_id: str, version: int) -> dict[str, Any] | None:
         with self.db.read() as cur:
