@@ -498,13 +498,3 @@ def swap_in(path_new: str | os.PathLike[str], path_live: str | os.PathLike[str])
     os.rename(new, live)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
-
-
-def is_index(path: str | os.PathLike[str]) -> bool:
-    return whoosh_index.exists_in(str(path))
-
-
-def reopen(ix: Index) -> Index:
-    """A fresh handle (after swap_in, long-lived holders should reopen)."""
-    assert isinstance(ix, FileIndex)
-    return open_index(ix.storage.folder, create_if_missing=False)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import threading
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -26,7 +25,7 @@ from archive.readmodels.base import LoggedEvent, Projection
 from archive.readmodels.catalog import Catalog
 from archive.readmodels.history import History
 from archive.readmodels.replay import is_record_topic
-from search.index import SchemaMismatchError, create_index, open_index, read_meta, write_batch
+from search.index import SchemaMismatchError, open_index, read_meta, rebuild_into, swap_in, write_batch
 from search.query import SearchParams, SearchResult, search
 from search.schema import SCHEMA_VERSION
 
@@ -135,15 +134,8 @@ class SearchProjection(Projection):
     def _fresh(self) -> Index:
         """A new empty index in a fresh directory, swapped in for the old one."""
         fresh = self.index_dir.with_name(self.index_dir.name + ".new")
-        shutil.rmtree(fresh, ignore_errors=True)
-        ix = create_index(fresh)
-        ix.close()
-        old = self.index_dir.with_name(self.index_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.index_dir.exists():
-            self.index_dir.rename(old)
-        fresh.rename(self.index_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        rebuild_into(fresh).close()
+        swap_in(fresh, self.index_dir)
         return open_index(self.index_dir)
 
     def position(self) -> int:
