@@ -100,10 +100,6 @@ def resolve_relative_day(phrase: str, reference: date) -> date | None:
     return reference - timedelta(days=offset) if offset is not None else None
 
 
-def is_weekday(word: str) -> bool:
-    return word.strip().lower() in _WEEKDAYS
-
-
 def _date_from(match: re.Match[str]) -> date | None:
     groups = match.groupdict()
     if groups["iy"]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,22 +62,6 @@ def expand(paths: Sequence[Path]) -> list[Path]:
         else:
             out.append(path)
     return out
-
-
-def import_paths(
-    service: ArchiveService,
-    paths: Sequence[Path],
-    *,
-    source_url: str | None = None,
-    recorded_by: str = "importer",
-    progress: Callable[[Path], None] | None = None,
-) -> list[FileReport]:
-    reports = []
-    for path in expand(paths):
-        reports.append(import_file(service, path, source_url=source_url, recorded_by=recorded_by))
-        if progress is not None:
-            progress(path)
-    return reports
 
 
 def import_file(
