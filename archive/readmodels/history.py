@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from archive.domain import revision_of_version, revision_view
+from archive.domain import require_date, require_instant, revision_of_version, revision_view
 from archive.exceptions import InvalidCommand
 from archive.readmodels.base import Change, RecordModel, dumps, iso_utc, loads
 from archive.readmodels.db import Cursor
@@ -254,23 +254,12 @@ def _predecessor(earlier: list[dict[str, Any]], row: dict[str, Any]) -> dict[str
 
 
 def _instant(value: datetime | str) -> str:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise InvalidCommand(f"not an ISO datetime: {value!r}") from None
-    if value.tzinfo is None:
-        raise InvalidCommand("known_at must carry a UTC offset (e.g. 2016-10-01T12:00:00+00:00)")
-    return iso_utc(value)
+    text = value if isinstance(value, str) else value.isoformat()
+    return iso_utc(datetime.fromisoformat(require_instant(text, "known_at")))
 
 
 def _day(value: date | str) -> str:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value).isoformat()
-        except ValueError:
-            raise InvalidCommand(f"not an ISO date: {value!r}") from None
-    return value.isoformat()
+    return require_date(value if isinstance(value, str) else value.isoformat(), "valid_at")
 
 
 def _row(row: dict[str, Any]) -> dict[str, Any]:
