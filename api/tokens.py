@@ -83,18 +83,76 @@ def _read_entries(path: Path) -> list[TokenEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class TokenListing:
+    """What `protokoll token list` shows of a token: never the token, only a short hash prefix."""
+
+    hash_prefix: str
+    role: str
+    name: str
+    created_at: str
+
+
+def list_tokens(path: Path) -> list[TokenListing]:
+    """Every token in the file, oldest first."""
+    return [
+        TokenListing(str(item.get("sha256", ""))[:12], str(item.get("role", "")), str(item.get("name", "")),
+                     str(item.get("created_at", "")))
+        for item in _read_document(path)["tokens"]
+        if isinstance(item, dict)
+    ]
+
+
+def revoke_token(path: Path, which: str) -> list[TokenListing]:
+    """Remove the tokens whose name equals `which` or whose hash starts with it (at least 8 hex digits).
+
+    Returns what was removed; the server re-reads the file, so a revoked token stops working at once.
+    """
+    which = which.strip()
+    data = _read_document(path)
+    kept, removed = [], []
+    for item in data["tokens"]:
+        digest = str(item.get("sha256", "")) if isinstance(item, dict) else ""
+        name = str(item.get("name", "")) if isinstance(item, dict) else ""
+        by_hash = len(which) >= 8 and digest.startswith(which.lower())
+        if which and (name == which or by_hash):
+            removed.append(TokenListing(digest[:12], str(item.get("role", "")), name, str(item.get("created_at", ""))))
+        else:
+            kept.append(item)
+    if removed:
+        data["tokens"] = kept
+        _write_document(path, data)
+    return removed
+
+
+def _read_document(path: Path) -> dict[str, list[dict[str, str]]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"tokens": []}
+    if not isinstance(data, dict) or not isinstance(data.get("tokens"), list):
+        raise ValueError(f"{path} is not a tokens file")
+    return data
+
+
+def _write_document(path: Path, data: dict[str, list[dict[str, str]]]) -> None:
+    """Write atomically with mode 0600: a crash leaves the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
 def create_token(path: Path, role: Role, name: str | None = None) -> str:
     """Generate a token, append its hash to the file (mode 0600) and return the plain token."""
     if role is Role.PUBLIC:
         raise ValueError("the public role needs no token")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        data = {"tokens": []}
-    if not isinstance(data, dict) or not isinstance(data.get("tokens"), list):
-        raise ValueError(f"{path} is not a tokens file")
+    data = _read_document(path)
     data["tokens"].append(
         {
             "sha256": hash_token(token),
@@ -103,9 +161,5 @@ def create_token(path: Path, role: Role, name: str | None = None) -> str:
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
     )
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
-    os.replace(tmp, path)
+    _write_document(path, data)
     return token

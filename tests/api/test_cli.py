@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from api.tokens import TokenStore, hash_token
+from tests.api.conftest import Scenario
 
 
 def cli_app():  # type: ignore[no-untyped-def]
@@ -38,3 +39,25 @@ def test_token_create_refuses_unknown_roles(tmp_path: Path) -> None:
 def test_serve_is_a_command() -> None:
     result = CliRunner().invoke(cli_app(), ["serve", "--help"])
     assert result.exit_code == 0 and "--port" in result.output
+
+
+def test_an_archivist_lists_and_revokes_tokens_and_the_server_stops_accepting_the_revoked_one(
+    scenario: Scenario,
+) -> None:
+    runner = CliRunner()
+    data_dir = str(scenario.settings.data_dir)
+    # The archive's two tokens are listed by name, role and a hash prefix; never the token itself.
+    listed = runner.invoke(cli_app(), ["token", "list", "--data-dir", data_dir])
+    assert listed.exit_code == 0, listed.output
+    assert "arkivar-test" in listed.stdout and "revisor-test" in listed.stdout
+    token = scenario.archivist["Authorization"].removeprefix("Bearer ")
+    assert token not in listed.stdout and hash_token(token)[:12] in listed.stdout
+    # The auditor's token opens an auditor-only route before it is revoked.
+    assert scenario.client.get("/api/events", headers=scenario.auditor).status_code == 200
+    # Revoke the auditor's token by name: the running server refuses it at once, without a restart.
+    revoked = runner.invoke(cli_app(), ["token", "revoke", "revisor-test", "--data-dir", data_dir])
+    assert revoked.exit_code == 0 and "revisor-test" in revoked.stdout
+    assert scenario.client.get("/api/events", headers=scenario.auditor).status_code == 401
+    # Revoking something that does not exist says so on one line and exits non-zero.
+    missing = runner.invoke(cli_app(), ["token", "revoke", "nobody", "--data-dir", data_dir])
+    assert missing.exit_code == 1 and "no token named 'nobody'" in missing.output
