@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PROTOKOLL_DATA_DIR=${PROTOKOLL_DATA_DIR:-data}
 .venv/bin/protokoll sample
+# The ledger's signing key, made once, so `protokoll checkpoint` works from the start.
+[ -e "${PROTOKOLL_SIGNING_KEY:-$PROTOKOLL_DATA_DIR/keys/ledger.key}" ] || .venv/bin/protokoll keygen
 SHARED=${PROTOKOLL_SHARED_DIR:-../shared}
 if [ -d "$SHARED/seed" ]; then
   .venv/bin/protokoll import "$SHARED/seed" || echo "seed import reported problems (see above)"
