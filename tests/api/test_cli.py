@@ -61,3 +61,15 @@ def test_an_archivist_lists_and_revokes_tokens_and_the_server_stops_accepting_th
     # Revoking something that does not exist says so on one line and exits non-zero.
     missing = runner.invoke(cli_app(), ["token", "revoke", "nobody", "--data-dir", data_dir])
     assert missing.exit_code == 1 and "no token named 'nobody'" in missing.output
+
+
+def test_help_reads_like_a_manual_with_no_internal_type_names() -> None:
+    # Every command's --help, as a person reads it: no `<bool>` on flags, no `{paths}` in usage.
+    from archive import cli
+
+    cli.register_extensions()
+    names = [c.name for c in cli.app.registered_commands if c.name] + ["import", "status", "search"]
+    for name in dict.fromkeys(names):
+        shown = CliRunner().invoke(cli_app(), [name, "--help"], env={"COLUMNS": "120"})
+        assert shown.exit_code == 0, (name, shown.output)
+        assert "<bool>" not in shown.output and "{" not in shown.output.splitlines()[1], (name, shown.output)
