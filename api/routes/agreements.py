@@ -22,7 +22,7 @@ def register_agreement(body: schemas.AgreementCreate, writer: WriterDep) -> JSON
     ))
 
 
-@router.post("/{record_id}/revisions", responses=RESPONSES)
+@router.post("/{record_id:path}/revisions", responses=RESPONSES)
 def revise_agreement(record_id: str, body: schemas.AgreementRevision, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.revise_agreement(
@@ -31,7 +31,7 @@ def revise_agreement(record_id: str, body: schemas.AgreementRevision, writer: Wr
     ))
 
 
-@router.post("/{record_id}/termination", responses=RESPONSES)
+@router.post("/{record_id:path}/termination", responses=RESPONSES)
 def terminate_agreement(record_id: str, body: schemas.AgreementTermination, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.terminate_agreement(
@@ -40,7 +40,7 @@ def terminate_agreement(record_id: str, body: schemas.AgreementTermination, writ
     ))
 
 
-@router.post("/{record_id}/corrections", responses=RESPONSES)
+@router.post("/{record_id:path}/corrections", responses=RESPONSES)
 def correct_agreement(record_id: str, body: schemas.AgreementCorrection, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.correct_agreement(

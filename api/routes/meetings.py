@@ -23,7 +23,7 @@ def schedule_meeting(body: schemas.MeetingCreate, writer: WriterDep) -> JSONResp
     ))
 
 
-@router.post("/{record_id}/details", responses=RESPONSES)
+@router.post("/{record_id:path}/details", responses=RESPONSES)
 def record_meeting_details(record_id: str, body: schemas.MeetingDetails, writer: WriterDep) -> JSONResponse:
     """Agenda items (with decisions), participants and minutes in one event batch."""
     rid = resolve_id(writer.service, record_id)
@@ -34,7 +34,7 @@ def record_meeting_details(record_id: str, body: schemas.MeetingDetails, writer:
     ))
 
 
-@router.post("/{record_id}/participants", responses=RESPONSES)
+@router.post("/{record_id:path}/participants", responses=RESPONSES)
 def record_participants(record_id: str, body: schemas.ParticipantsCreate, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     participants = body.model_dump()["participants"]
@@ -43,7 +43,7 @@ def record_participants(record_id: str, body: schemas.ParticipantsCreate, writer
     ))
 
 
-@router.post("/{record_id}/agenda-items", responses=RESPONSES)
+@router.post("/{record_id:path}/agenda-items", responses=RESPONSES)
 def add_agenda_item(record_id: str, body: schemas.AgendaItemCreate, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.add_agenda_item(
@@ -52,7 +52,7 @@ def add_agenda_item(record_id: str, body: schemas.AgendaItemCreate, writer: Writ
     ))
 
 
-@router.post("/{record_id}/decisions", responses=RESPONSES)
+@router.post("/{record_id:path}/decisions", responses=RESPONSES)
 def record_decision(record_id: str, body: schemas.DecisionCreate, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.record_decision(
@@ -61,7 +61,7 @@ def record_decision(record_id: str, body: schemas.DecisionCreate, writer: Writer
     ))
 
 
-@router.post("/{record_id}/minutes", responses=RESPONSES)
+@router.post("/{record_id:path}/minutes", responses=RESPONSES)
 def record_minutes(record_id: str, body: schemas.MinutesCreate, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.record_minutes(
@@ -69,7 +69,7 @@ def record_minutes(record_id: str, body: schemas.MinutesCreate, writer: WriterDe
     ))
 
 
-@router.post("/{record_id}/minutes/approval", responses=RESPONSES)
+@router.post("/{record_id:path}/minutes/approval", responses=RESPONSES)
 def approve_minutes(record_id: str, body: schemas.MinutesApproval, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.approve_minutes(
@@ -77,7 +77,7 @@ def approve_minutes(record_id: str, body: schemas.MinutesApproval, writer: Write
     ))
 
 
-@router.post("/{record_id}/cancellation", responses=RESPONSES)
+@router.post("/{record_id:path}/cancellation", responses=RESPONSES)
 def cancel_meeting(record_id: str, body: schemas.Cancellation, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.cancel_meeting(
@@ -85,7 +85,7 @@ def cancel_meeting(record_id: str, body: schemas.Cancellation, writer: WriterDep
     ))
 
 
-@router.post("/{record_id}/corrections", responses=RESPONSES)
+@router.post("/{record_id:path}/corrections", responses=RESPONSES)
 def correct_meeting(record_id: str, body: schemas.MeetingCorrection, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.correct_meeting(

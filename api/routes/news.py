@@ -23,7 +23,7 @@ def publish_news(body: schemas.NewsCreate, writer: WriterDep) -> JSONResponse:
     ))
 
 
-@router.post("/{record_id}/updates", responses=RESPONSES)
+@router.post("/{record_id:path}/updates", responses=RESPONSES)
 def update_news(record_id: str, body: schemas.NewsUpdate, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     fields = body.model_dump(exclude={"expected_version", "updated_at", "reason"}, exclude_none=True)
@@ -33,7 +33,7 @@ def update_news(record_id: str, body: schemas.NewsUpdate, writer: WriterDep) -> 
     ))
 
 
-@router.post("/{record_id}/corrections", responses=RESPONSES)
+@router.post("/{record_id:path}/corrections", responses=RESPONSES)
 def correct_news(record_id: str, body: schemas.NewsCorrection, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.correct_news(
@@ -42,7 +42,7 @@ def correct_news(record_id: str, body: schemas.NewsCorrection, writer: WriterDep
     ))
 
 
-@router.post("/{record_id}/unpublishing", responses=RESPONSES)
+@router.post("/{record_id:path}/unpublishing", responses=RESPONSES)
 def unpublish_news(record_id: str, body: schemas.Unpublishing, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.unpublish_news(

@@ -37,12 +37,7 @@ def person_statements(service: ArchiveService, person_id: str, principal: Princi
     return [{**row, "restricted": bool(row["restricted"]), "url": reference_path(row["reference"])} for row in rows]
 
 
-@router.get("/api/people/{person_id}", response_model=schemas.PersonPublic)
-async def get_person(person_id: str, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
-    return load_person(service, person_id, principal)
-
-
-@router.get("/api/people/{person_id}/statements", response_model=schemas.PersonStatementsPublic)
+@router.get("/api/people/{person_id:path}/statements", response_model=schemas.PersonStatementsPublic)
 async def get_person_statements(person_id: str, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
     """Everything the person said, newest first (restricted and withdrawn ones only for staff)."""
     person = load_person(service, person_id, principal)
@@ -50,9 +45,14 @@ async def get_person_statements(person_id: str, service: ServiceDep, principal: 
     return {"data": rows, "count": len(rows)}
 
 
-@router.get("/api/organisations/{org_id}", response_model=schemas.OrganisationPublic)
+@router.get("/api/people/{person_id:path}", response_model=schemas.PersonPublic)
+async def get_person(person_id: str, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
+    return load_person(service, person_id, principal)
+
+
+@router.get("/api/organisations/{org_id:path}", response_model=schemas.OrganisationPublic)
 async def get_organisation(org_id: str, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
-    org = service.people.organisation(org_id)
+    org = service.people.organisation(normalise_reference(org_id))
     if org is None or not (principal.sees_restricted or not org["restricted"]):
         raise RecordNotFound(f"no organisation {org_id!r}")
     return {"id": org["org_id"], "reference": org["reference"], "name": org["name"],
@@ -72,7 +72,7 @@ def register_organisation(body: schemas.OrganisationCreate, writer: WriterDep) -
     ))
 
 
-@router.post("/api/organisations/{record_id}/rename", responses=RESPONSES, tags=["organisations"])
+@router.post("/api/organisations/{record_id:path}/rename", responses=RESPONSES, tags=["organisations"])
 def rename_organisation(record_id: str, body: schemas.Rename, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.rename_organisation(
@@ -89,7 +89,7 @@ def register_person(body: schemas.PersonCreate, writer: WriterDep) -> JSONRespon
     ))
 
 
-@router.post("/api/people/{record_id}/roles", responses=RESPONSES)
+@router.post("/api/people/{record_id:path}/roles", responses=RESPONSES)
 def assign_role(record_id: str, body: schemas.RoleAssignment, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.assign_role(
@@ -99,7 +99,7 @@ def assign_role(record_id: str, body: schemas.RoleAssignment, writer: WriterDep)
     ))
 
 
-@router.post("/api/people/{record_id}/roles/end", responses=RESPONSES)
+@router.post("/api/people/{record_id:path}/roles/end", responses=RESPONSES)
 def end_role(record_id: str, body: schemas.RoleEnding, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.end_role(
@@ -108,7 +108,7 @@ def end_role(record_id: str, body: schemas.RoleEnding, writer: WriterDep) -> JSO
     ))
 
 
-@router.post("/api/people/{record_id}/party", responses=RESPONSES)
+@router.post("/api/people/{record_id:path}/party", responses=RESPONSES)
 def change_party(record_id: str, body: schemas.PartyChange, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.change_party(
@@ -117,7 +117,7 @@ def change_party(record_id: str, body: schemas.PartyChange, writer: WriterDep) -
     ))
 
 
-@router.post("/api/people/{record_id}/rename", responses=RESPONSES)
+@router.post("/api/people/{record_id:path}/rename", responses=RESPONSES)
 def rename_person(record_id: str, body: schemas.Rename, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.rename_person(
@@ -126,7 +126,7 @@ def rename_person(record_id: str, body: schemas.Rename, writer: WriterDep) -> JS
     ))
 
 
-@router.post("/api/people/{record_id}/aliases", responses=RESPONSES)
+@router.post("/api/people/{record_id:path}/aliases", responses=RESPONSES)
 def add_person_alias(record_id: str, body: schemas.AliasCreate, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.add_person_alias(

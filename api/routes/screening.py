@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/records", tags=["screening"])
 RESPONSES = {200: {"model": schemas.CommandPublic}}
 
 
-@router.post("/{record_id}/restriction", responses=RESPONSES)
+@router.post("/{record_id:path}/restriction", responses=RESPONSES)
 def restrict_record(record_id: str, body: schemas.RestrictionCreate, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.restrict(
@@ -22,7 +22,7 @@ def restrict_record(record_id: str, body: schemas.RestrictionCreate, writer: Wri
     ))
 
 
-@router.post("/{record_id}/release", responses=RESPONSES)
+@router.post("/{record_id:path}/release", responses=RESPONSES)
 def release_record(record_id: str, body: schemas.Release, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.release(

@@ -24,7 +24,7 @@ def record_statement(body: schemas.StatementCreate, writer: WriterDep) -> JSONRe
     ))
 
 
-@router.post("/{record_id}/corrections", responses=RESPONSES)
+@router.post("/{record_id:path}/corrections", responses=RESPONSES)
 def correct_statement(record_id: str, body: schemas.Correction, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.correct_statement(
@@ -33,7 +33,7 @@ def correct_statement(record_id: str, body: schemas.Correction, writer: WriterDe
     ))
 
 
-@router.post("/{record_id}/withdrawal", responses=RESPONSES)
+@router.post("/{record_id:path}/withdrawal", responses=RESPONSES)
 def withdraw_statement(record_id: str, body: schemas.Withdrawal, writer: WriterDep) -> JSONResponse:
     rid = resolve_id(writer.service, record_id)
     return writer.run(body, lambda _key: writer.service.archive.withdraw_statement(

@@ -153,7 +153,9 @@ class People(RecordModel):
 
     def organisation(self, org_id: str) -> dict[str, Any] | None:
         with self.db.read() as cur:
-            row = cur.execute("SELECT * FROM rm_organisations WHERE org_id = ?", (org_id,)).fetchone()
+            row = cur.execute(
+                "SELECT * FROM rm_organisations WHERE org_id = ? OR reference = ?", (org_id, org_id)
+            ).fetchone()
         return dict(row) if row else None
 
     def statements(self, person_id: str, include_restricted: bool = False) -> list[dict[str, Any]]:
