@@ -5,22 +5,19 @@ Nothing is created at import time; each call builds a fresh app around one Archi
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import jinja2
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from api import errors
 from api.config import WebSettings
 from api.context import WebContext
+from api.docs import DOCS_CSP, DOCS_URL, REDOC_URL, install_docs
 from api.formatting import register_filters
 from api.idempotency import IdempotencyStore
 from api.middleware import CSP, BodyLimit, SecurityHeaders
@@ -47,7 +44,6 @@ from archive.service import ArchiveService
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-DOCS_URL = "/docs"
 
 
 def _idempotency_store(settings: WebSettings, service: ArchiveService) -> IdempotencyStore:
@@ -80,7 +76,7 @@ def create_app(settings: WebSettings | None = None, service: ArchiveService | No
         description="Event-sourced archive of Norwegian local-government public records.",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url=None,  # served below with a CSP that allows exactly its own script
+        docs_url=None,  # api.docs serves both pages from local assets (no CDN)
         redoc_url=None,
     )
     # Autoescape everything: record text comes from the outside world.
@@ -104,29 +100,8 @@ def create_app(settings: WebSettings | None = None, service: ArchiveService | No
                    pages, record_pages, audit, ledger):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    docs_csp = _install_docs(app)
+    install_docs(app)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders, csp_for=lambda path: docs_csp if path == DOCS_URL else CSP)
+    app.add_middleware(SecurityHeaders, csp_for=lambda path: DOCS_CSP if path in (DOCS_URL, REDOC_URL) else CSP)
     return app
-
-
-def _install_docs(app: FastAPI) -> str:
-    """Swagger UI needs a CDN script and one inline script: allow exactly that script by its hash."""
-    page = get_swagger_ui_html(openapi_url="/openapi.json", title="Protokoll API")
-    body = bytes(page.body).decode()
-    hashes = [
-        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
-        for script in re.findall(r"<script>(.*?)</script>", body, flags=re.S)
-    ]
-
-    @app.get(DOCS_URL, include_in_schema=False)
-    async def docs() -> object:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="Protokoll API")
-
-    cdn = "https://cdn.jsdelivr.net"
-    return (
-        f"default-src 'self'; script-src 'self' {cdn} {' '.join(hashes)}; style-src 'self' {cdn}; "
-        "img-src 'self' data: https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; "
-        "frame-ancestors 'none'"
-    )
