@@ -20,18 +20,22 @@ from archive.domain import (
     Organisation,
     Person,
     Record,
-    ReferenceCounter,
+    ReferenceClaim,
     Source,
     Statement,
+    format_reference,
     natural_id,
     nfc,
 )
 from archive.exceptions import InvalidCommand, RecordNotFound, VersionConflict
+from archive.references import ReferenceBook
 from archive.transcoding import FastJSONTranscoder
 
 R = TypeVar("R", bound=Record)
 
-CREATE_ATTEMPTS = 8
+# A create only retries when another writer claimed its number or its natural key first, so
+# each retry means someone else succeeded; 64 is far beyond any number of writers in flight.
+CREATE_ATTEMPTS = 64
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class UnitOfWork:
 
     aggregates: dict[UUID, Any] = field(default_factory=dict)
     position: int | None = None
+    claims: list[tuple[int, int]] = field(default_factory=list)  # (year, number) to give back on failure
 
 
 class Archive(Application[UUID]):
@@ -66,6 +71,7 @@ class Archive(Application[UUID]):
         super().__init__(env)
         self._listeners: list[Callable[[int], None]] = []
         self._local = threading.local()
+        self._references = ReferenceBook(self.recorder.select_events)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
@@ -78,6 +84,7 @@ class Archive(Application[UUID]):
             raise InvalidCommand("units of work do not nest")
         uow = UnitOfWork()
         self._local.uow = uow
+        saved = False
         try:
             yield uow
             self._local.uow = None
@@ -85,10 +92,17 @@ class Archive(Application[UUID]):
                 try:
                     recordings = super().save(*uow.aggregates.values())
                 except IntegrityError:
+                    for year, number in uow.claims:  # numbers someone else took are gone
+                        self._references.lost(year, number)
+                    uow.claims.clear()
                     raise VersionConflict("records changed while the unit of work ran: try again") from None
                 uow.position = _position(recordings)
+            saved = True
         finally:
             self._local.uow = None
+            if not saved:  # nothing was saved: its numbers go to the next creates (no gaps)
+                for year, number in uow.claims:
+                    self._references.give_back(year, number)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         uow: UnitOfWork | None = getattr(self._local, "uow", None)
@@ -163,25 +177,26 @@ class Archive(Application[UUID]):
                 return CommandResult(
                     str(record_id), existing.reference, existing.version, None, False, False
                 )
-            counter = self._counter(year)
-            counter.issue()
-            record = cls(key=key, reference=counter.current, **fields)
+            number = self._references.take(year)
+            uow: UnitOfWork | None = getattr(self._local, "uow", None)
             try:
-                recordings = self.save(counter, record)
+                record = cls(key=key, reference=format_reference(year, number), **fields)
+                claim = ReferenceClaim(year=year, number=number, record_id=str(record.id))
+                recordings = self.save(claim, record)
             except IntegrityError:
-                continue  # a concurrent writer took the number or the key: look again
+                # Another writer claimed this number (it is dropped) or created this key
+                # meanwhile (the number is given back): look again.
+                self._references.lost(year, number)
+                continue
+            except BaseException:
+                self._references.give_back(year, number)
+                raise
+            if uow is not None:
+                uow.claims.append((year, number))
             return CommandResult(
                 str(record.id), record.reference, record.version, _position(recordings), True
             )
         raise VersionConflict("could not allocate a reference: too many concurrent writers")
-
-    def _counter(self, year: int) -> ReferenceCounter:
-        try:
-            counter = self._get(ReferenceCounter.create_id(year))
-        except AggregateNotFoundError:
-            return ReferenceCounter(year=year)
-        assert isinstance(counter, ReferenceCounter)
-        return counter
 
     def _change(
         self,

@@ -22,8 +22,8 @@ LoadRecord = Callable[[str, int], Record | None]
 
 
 def is_record_topic(topic: str) -> bool:
-    """Events of archived records (not of reference counters)."""
-    return not topic.startswith("archive.domain:ReferenceCounter")
+    """Events of archived records (not of reference claims or the old per-year counters)."""
+    return not topic.startswith(("archive.domain:ReferenceClaim", "archive.domain:ReferenceCounter"))
 
 
 class RecordStates:

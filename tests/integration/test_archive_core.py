@@ -228,6 +228,33 @@ class TestIdentityAndConcurrency:
         assert sorted(outcomes) == ["conflict", "won"]
         assert app.current_version(ag.id) == 2
 
+    def test_sixteen_racing_creators_all_get_distinct_gap_free_references(self, service: ArchiveService) -> None:
+        app = service.archive
+        # A year already has one statement, so the racers start from a known number.
+        app.record_statement(text="Første sitat", said_at="2016-01-04", speaker_name="A", recorded_by=ME)
+        # Sixteen writers record a statement of the same year at the same moment, four times each.
+        barrier = threading.Barrier(16)
+        references: list[str] = []
+        failures: list[BaseException] = []
+
+        def writer(n: int) -> None:
+            barrier.wait()
+            for round_ in range(4):
+                try:
+                    result = app.record_statement(text=f"Sitat {n}.{round_}", said_at="2016-03-01", speaker_name="B", recorded_by=ME)
+                    references.append(result.reference)
+                except BaseException as exc:  # noqa: BLE001 - any failure is what this test counts
+                    failures.append(exc)
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        # Nobody was refused, and the 64 references are exactly 2016/0002 … 2016/0065.
+        assert failures == []
+        assert sorted(references) == [f"2016/{n:04d}" for n in range(2, 66)]
+
     def test_unknown_ids_are_not_found(self, service: ArchiveService) -> None:
         with pytest.raises(RecordNotFound):
             service.archive.revise_agreement("not-a-uuid", expected_version=1, effective_from="2016-01-01", reason="r", text="x", recorded_by=ME)
