@@ -37,6 +37,7 @@ STATUS_LABELS = {
     "in_force": "gjeldende",
     "terminated": "opphørt",
     "scheduled": "planlagt",
+    "held": "avholdt",
     "minutes_approved": "protokoll godkjent",
     "cancelled": "avlyst",
     "recorded": "registrert",

@@ -25,6 +25,9 @@ NAMESPACE = UUID("6d1f3c1e-4b8a-5c7e-9a41-0b7f2d5e6a90")
 
 Source = dict[str, str]
 
+# Where a news update's publication date came from (`archive.importers.source` DATE_FROM_*).
+NEWS_DATE_SOURCES = ("text", "metadata", "url", "operator")
+
 
 def natural_id(kind: str, key: str) -> UUID:
     """A stable id for a record with a natural key: the same key always gives the same id."""
@@ -428,6 +431,8 @@ class Meeting(Record):
         if self.minutes is not None:
             raise InvalidCommand("minutes are already recorded; correct them instead")
         self.minutes = require_text(text, "minutes")
+        if self.status == "scheduled":
+            self.status = "held"  # minutes are the record of a meeting that took place
 
     @event("MinutesApproved")
     def approve_minutes(self, approved_on: str, recorded_by: str, source: Source | None = None) -> None:
@@ -505,7 +510,7 @@ class Statement(Record):
         party: str | None,
         organisation_id: str | None,
         organisation_name: str | None,
-        said_at: str,
+        said_at: str | None,
         recorded_by: str,
         context: dict[str, Any] | None = None,
         attribution: dict[str, Any] | None = None,
@@ -521,7 +526,8 @@ class Statement(Record):
         self.party = optional_text(party, "party")
         self.organisation_id = organisation_id
         self.organisation_name = optional_text(organisation_name, "organisation_name")
-        self.said_at = require_date(said_at, "said_at")
+        # Unknown when the article quoting it is undated (never the day it was archived).
+        self.said_at = optional_date(said_at, "said_at")
         self.context = dict(context or {})
         self.attribution = dict(attribution or {})
         self.status = "recorded"
@@ -578,9 +584,10 @@ class NewsUpdate(Record):
         title: str,
         lede: str | None,
         paragraphs: list[str],
-        published_at: str,
+        published_at: str | None,
         recorded_by: str,
         updated_at: str | None = None,
+        date_source: str | None = None,
         kicker: str | None = None,
         organisation_id: str | None = None,
         organisation_name: str | None = None,
@@ -601,8 +608,17 @@ class NewsUpdate(Record):
         self.kicker = optional_text(kicker, "kicker")
         self.lede = optional_text(lede, "lede")
         self.paragraphs = _paragraphs(paragraphs)
-        self.published_at = require_date(published_at, "published_at")
+        # Unknown rather than invented: many public-sector pages print no date at all. When a
+        # date is known, `date_source` says where it came from (text, metadata, url, operator).
+        self.published_at = optional_date(published_at, "published_at")
         self.updated_at = optional_date(updated_at, "updated_at")
+        if date_source is not None and date_source not in NEWS_DATE_SOURCES:
+            raise InvalidCommand(f"date_source must be one of {', '.join(NEWS_DATE_SOURCES)}")
+        self.date_source = date_source if self.published_at is not None else None
+        # The first version is valid from the publication date even when the copy we hold
+        # already says "oppdatert": only a later Updated version starts at its update date.
+        self._updated = False
+        self._updated_on: str | None = None
         self.organisation_id = organisation_id
         self.organisation_name = optional_text(organisation_name, "organisation_name")
         self.source_url = optional_text(source_url, "source_url")
@@ -621,7 +637,7 @@ class NewsUpdate(Record):
     @event("Updated")
     def update(
         self,
-        updated_at: str,
+        updated_at: str | None,
         recorded_by: str,
         title: str | None = None,
         kicker: str | None = None,
@@ -637,10 +653,14 @@ class NewsUpdate(Record):
     ) -> None:
         if self.status == "unpublished":
             raise InvalidCommand("an unpublished news update cannot be updated")
-        updated_at = require_date(updated_at, "updated_at")
-        if updated_at < (self.updated_at or self.published_at):
+        # An undated article that changed has no known update date: its new version's valid
+        # time is unknown too (never invented from the day it was archived).
+        updated_at = optional_date(updated_at, "updated_at")
+        previous = self.updated_at or self.published_at
+        if updated_at is not None and previous is not None and updated_at < previous:
             raise InvalidCommand("updated_at is earlier than the previous version's date")
-        self.updated_at = updated_at
+        self.updated_at = updated_at or self.updated_at
+        self._updated, self._updated_on = True, updated_at
         if title is not None:
             self.title = require_text(title, "title")
         if kicker is not None:
@@ -671,6 +691,8 @@ class NewsUpdate(Record):
         require_reason(reason, "a correction")
         if changes:
             self._apply_corrections(changes, self.CORRECTABLE)
+            if "published_at" in changes:
+                self.date_source = "operator"  # an archivist set the date by hand
         for index, text in (paragraphs or {}).items():
             position = int(index) if str(index).isdigit() else -1
             if not 0 <= position < len(self.paragraphs):
@@ -687,7 +709,8 @@ class NewsUpdate(Record):
         self.status = "unpublished"
 
     def valid_from(self) -> str | None:
-        return self.updated_at or self.published_at
+        """Publication date for the first version, update date for an Updated one (None: unknown)."""
+        return self._updated_on if self._updated else self.published_at
 
 
 class Person(Record):

@@ -118,3 +118,26 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+# A whole date in a web address: /2019/03/12/, /2019-03-12-, _20190312_ (year 1990–2099).
+_URL_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<sep>[/_-]?)(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)(?!\d)"
+)
+
+
+def url_date(url: str | None) -> date | None:
+    """The date a web address states in its path (`/2019/03/12/`, `2019-03-12`), if whole.
+
+    A year or year-month alone (`/Nyheter/2022/05/`) is no day, so it gives no date; the
+    host name is never read (a number there is not a date).
+    """
+    if not url:
+        return None
+    rest = url.split("://", 1)[-1]
+    path = rest[rest.find("/") :] if "/" in rest else ""
+    for match in _URL_DATE.finditer(path):
+        found = _safe(int(match["y"]), int(match["m"]), int(match["d"]))
+        if found is not None:
+            return found
+    return None

@@ -11,22 +11,34 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from archive.application import CommandResult
 from archive.domain import natural_id
 from archive.exceptions import ArchiveError
+from archive.importers.dates import url_date
+from archive.importers.discover import discover
 from archive.importers.errors import ImportFormatError
 from archive.importers.jsonl import import_jsonl
 from archive.importers.minutes import ParsedMinutes, parse_minutes
 from archive.importers.news import ParsedArticle, parse_news
 from archive.importers.registry import Registry
-from archive.importers.text import decode_source
+from archive.importers.source import (
+    DATE_FROM_METADATA,
+    DATE_FROM_OPERATOR,
+    DATE_FROM_TEXT,
+    DATE_FROM_URL,
+    SourceDocument,
+    read_source,
+)
 from archive.service import ArchiveService
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-SUFFIXES = {".txt", ".text", ".md", ".jsonl"}
+KINDS = ("news", "minutes", "agreement")
+OSLO = ZoneInfo("Europe/Oslo")
 MINUTES_MARKERS = (
     "møteprotokoll", "møtebok", "møtereferat", "protokoll fra", "saksliste", "sakliste",
     "til stede", "til stades", "forfall", "møtestad", "møtested", "møtedato", "frammøtte", "møtt:",
@@ -34,6 +46,28 @@ MINUTES_MARKERS = (
 )
 # Case headings ("Sak 208/18", "PS 12/16"): two of them are one more sign of minutes.
 _CASE_HEADING = re.compile(r"(?m)^\s*(?:[a-zæøå]{1,4}-)?(?:sak|ps|rs|styresak)\s*\d{1,3}/\d{2,4}\b")
+# Organisations an agreement is between, as Norwegian public bodies name themselves.
+_ORGANISATION = re.compile(
+    r"\b(?:[A-ZÆØÅ][\w'’-]+ ){1,3}(?:fylkeskommune|kommune|regionråd|interkommunale selskap|IKS)\b"
+)
+_DATE_WORDS = {
+    DATE_FROM_TEXT: "from the text's date line",
+    DATE_FROM_METADATA: "from the page's metadata",
+    DATE_FROM_URL: "from the web address",
+    DATE_FROM_OPERATOR: "given with --published-at",
+}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the archivist says about the files, overriding what detection finds."""
+
+    published_at: date | None = None
+    source_url: str | None = None
+    language: str | None = None  # "nb" | "nn"
+    kind: str | None = None  # "news" | "minutes" | "agreement"
+    parties: tuple[str, ...] = ()  # for agreements: organisation names
+    recorded_by: str = "importer"
 
 
 @dataclass
@@ -41,48 +75,66 @@ class FileReport:
     """What happened to one file: for `protokoll import --json`, one object per file."""
 
     file: str
-    status: str  # created | updated | unchanged | failed
+    status: str  # created | updated | unchanged | failed | skipped
     kind: str | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
     statements: list[dict[str, Any]] = field(default_factory=list)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    news: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     line: int | None = None
+    reason: str | None = None  # why a file was skipped
+
+    @property
+    def outcome(self) -> str:
+        """The status an archivist reads: a record kept with something to check says so."""
+        if self.status in ("created", "updated") and self.warnings:
+            return "archived with warnings"
+        return self.status
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, [])}
+        out = {k: v for k, v in asdict(self).items() if v not in (None, [])}
+        out["outcome"] = self.outcome
+        return out
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
-    """Files to import: given files as they are, directories searched for text files."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        else:
-            out.append(path)
-    return out
+    """Files to import (documents only; see `archive.importers.discover` for what is skipped)."""
+    return [c.path for c in discover(paths) if c.skip is None]
 
 
 def import_file(
-    service: ArchiveService, path: Path, *, source_url: str | None = None, recorded_by: str = "importer"
+    service: ArchiveService,
+    path: Path,
+    *,
+    source_url: str | None = None,
+    recorded_by: str = "importer",
+    options: ImportOptions | None = None,
 ) -> FileReport:
     """Import one file; a bad file is reported (file, line, reason) and nothing of it is saved."""
+    opts = options or ImportOptions(source_url=source_url, recorded_by=recorded_by)
     report = FileReport(file=str(path), status="failed")
     try:
         data = _read(path)
-        if path.suffix.lower() == ".jsonl":
+        if path.suffix.lower() == ".jsonl" and opts.kind is None:
             report.kind = "jsonl"
-            import_jsonl(service, data, report, recorded_by=recorded_by)
+            import_jsonl(service, data, report, recorded_by=opts.recorded_by)
+            return report
+        doc = _document(data, path.name)
+        report.warnings += doc.warnings
+        source = {"uri": opts.source_url or path.name, "sha256": doc.sha256}
+        url = opts.source_url or doc.url
+        if url and url != source["uri"]:
+            source["url"] = url
+        kind = opts.kind or ("minutes" if _looks_like_minutes(doc.text) else "news")
+        report.kind = kind
+        if kind == "minutes":
+            _import_minutes(service, parse_minutes(doc.text), opts, source, report)
+        elif kind == "agreement":
+            _import_agreement(service, doc, opts, source, report)
         else:
-            text = decode_source(data)
-            source = {"uri": source_url or path.name, "sha256": hashlib.sha256(data).hexdigest()}
-            if _looks_like_minutes(text):
-                report.kind = "minutes"
-                _import_minutes(service, parse_minutes(text), source, report, recorded_by)
-            else:
-                report.kind = "news"
-                _import_news(service, parse_news(text), source, source_url, report, recorded_by)
+            _import_news(service, doc, parse_news(doc.text), opts, source, report)
     except ImportFormatError as exc:
         report.status, report.error, report.line = "failed", exc.message, exc.line
     except ArchiveError as exc:
@@ -92,6 +144,11 @@ def import_file(
     return report
 
 
+def skipped(path: Path, reason: str) -> FileReport:
+    """The report of a file found in a folder that is not a document."""
+    return FileReport(file=str(path), status="skipped", reason=reason)
+
+
 def _read(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -99,6 +156,18 @@ def _read(path: Path) -> bytes:
     if size == 0:
         raise ImportFormatError("file is empty", 1)
     return path.read_bytes()
+
+
+def _document(data: bytes, name: str) -> SourceDocument:
+    """The file as a SourceDocument; an extractor that is not installed is a clear failure."""
+    try:
+        return read_source(data, name)
+    except ImportFormatError:
+        raise
+    except ModuleNotFoundError as exc:
+        raise ImportFormatError(f"cannot read this kind of file here: {exc.name} is not installed") from None
+    except Exception as exc:  # a third-party extractor's own error: the file is not readable
+        raise ImportFormatError(f"unreadable document: {exc}") from None
 
 
 def _looks_like_minutes(text: str) -> bool:
@@ -111,23 +180,31 @@ def _looks_like_minutes(text: str) -> bool:
 
 def _import_news(
     service: ArchiveService,
+    doc: SourceDocument,
     article: ParsedArticle,
+    opts: ImportOptions,
     source: dict[str, str],
-    source_url: str | None,
     report: FileReport,
-    recorded_by: str,
 ) -> None:
     app = service.archive
-    report.warnings += article.warnings
-    title = article.title or _fallback_title(article)
+    recorded_by = opts.recorded_by
+    # The parser's "no publication date" is replaced by what the evidence below says.
+    report.warnings += [w for w in article.warnings if w != "no publication date"]
+    title = article.title or doc.title or _fallback_title(article)
     if title is None:
         raise ImportFormatError("no title and no text to take one from", 1)
-    if article.published_at is None:
-        raise ImportFormatError("no publication date found (e.g. 'Publisert 11. februar 2016')")
-    url = source_url or article.source_url
-    key = url or f"{title}|{article.published_at.isoformat()}"
-    published = article.published_at.isoformat()
-    said_at = published  # the day the words were published; the article rarely dates them closer
+    url = opts.source_url or doc.url or article.source_url
+    published, date_source = _publication_date(article, doc, opts, url)
+    if published is None:
+        report.warnings.append("no publication date found: archived with the date unknown")
+    elif date_source != DATE_FROM_TEXT:
+        report.warnings.append(f"publication date {published.isoformat()} {_DATE_WORDS[date_source]}")
+    updated = article.updated_at or doc.updated
+    language = opts.language or doc.language or article.language
+    published_iso = published.isoformat() if published else None
+    # An undated article without an address is told apart from others of its title by its text.
+    key = url or f"{title}|{published_iso or 'udatert:' + doc.sha256[:16]}"
+    said_at = published_iso  # the day the words were published; the article rarely dates them closer
     registry = Registry(service, recorded_by=recorded_by, source=source)
     with app.unit_of_work() as uow:
         publisher = registry.publisher(article)
@@ -158,6 +235,7 @@ def _import_news(
                     "speaker": speaker.name if speaker else None,
                     "party": st.party,
                     "role": st.role,
+                    "organisation": st.organisation,
                     "confidence": st.confidence,
                     "method": st.method,
                     "flagged": st.flagged,
@@ -178,12 +256,13 @@ def _import_news(
         if existing is None:
             news = app.publish_news(
                 key=key,
-                published_at=published,
-                updated_at=article.updated_at.isoformat() if article.updated_at else None,
+                published_at=published_iso,
+                updated_at=updated.isoformat() if updated else None,
+                date_source=date_source,
                 organisation_id=publisher.organisation_id if publisher else None,
                 organisation_name=publisher.name if publisher else None,
                 source_url=url,
-                language=article.language,
+                language=language,
                 recorded_by=recorded_by,
                 source=source,
                 **fields,
@@ -191,15 +270,16 @@ def _import_news(
             report.status = "created"
         else:
             changed = {k: v for k, v in fields.items() if existing.get(k) != v}
-            new_date = article.updated_at.isoformat() if article.updated_at else None
-            if not changed and new_date == existing.get("updated_at"):
+            new_date = updated.isoformat() if updated else None
+            if not changed and (new_date is None or new_date == existing.get("updated_at")):
                 news = _unchanged(existing)
                 report.status = "unchanged"
             else:
                 news = app.update_news(
                     existing["id"],
                     expected_version=existing["version"],
-                    updated_at=new_date or existing.get("updated_at") or existing["published_at"],
+                    # No new "oppdatert" date: the new version's valid time is unknown, not today.
+                    updated_at=new_date if new_date != existing.get("updated_at") else None,
                     reason="Artikkelen er oppdatert hos utgiver",
                     recorded_by=recorded_by,
                     source=source,
@@ -207,6 +287,14 @@ def _import_news(
                 )
                 report.status = "updated"
         report.records.append({"kind": "news", "id": news.id, "reference": news.reference, "version": news.version})
+        report.news = {
+            "title": title,
+            "published_at": published_iso,
+            "date_source": date_source if published else None,
+            "updated_at": updated.isoformat() if updated else None,
+            "language": language,
+            "source_url": url,
+        }
         if article.meeting is not None and article.meeting.date is not None:
             meeting = app.schedule_meeting(
                 key=f"{key}#meeting",
@@ -223,6 +311,26 @@ def _import_news(
             report.records.append({"kind": "meeting", "id": meeting.id, "reference": meeting.reference})
         report.records += registry.created
     service.wait(uow.position)
+
+
+def _publication_date(
+    article: ParsedArticle, doc: SourceDocument, opts: ImportOptions, url: str | None
+) -> tuple[date | None, str | None]:
+    """The best evidence of the publication date and where it came from; never an invented one.
+
+    The archivist's word first, then the article's own date line, then the page's metadata,
+    then a whole date in the web address.
+    """
+    if opts.published_at is not None:
+        return opts.published_at, DATE_FROM_OPERATOR
+    if article.published_at is not None:
+        return article.published_at, DATE_FROM_TEXT
+    if doc.published is not None:
+        return doc.published, doc.published_from or DATE_FROM_METADATA
+    from_url = url_date(url)
+    if from_url is not None:
+        return from_url, DATE_FROM_URL
+    return None, None
 
 
 def _unchanged(state: dict[str, Any]) -> CommandResult:
@@ -242,26 +350,30 @@ def _fallback_title(article: ParsedArticle) -> str | None:
 
 
 def _import_minutes(
-    service: ArchiveService, minutes: ParsedMinutes, source: dict[str, str], report: FileReport, recorded_by: str
+    service: ArchiveService, minutes: ParsedMinutes, opts: ImportOptions, source: dict[str, str], report: FileReport
 ) -> None:
     app = service.archive
+    recorded_by = opts.recorded_by
     report.warnings += minutes.warnings
     body = minutes.body or "Ukjent utvalg"
+    day_known = opts.published_at or minutes.date
+    if opts.published_at is not None and opts.published_at != minutes.date:
+        report.warnings.append(f"meeting date {opts.published_at.isoformat()} given with --published-at")
     start: str | None = None
     end: str | None = None
-    if minutes.date is None:
+    if day_known is None:
         # Kept rather than refused: an undated meeting is still a record (archivists write "udatert").
         report.warnings.append("meeting date not found in the minutes: archived as undated")
     else:
-        day = minutes.date.isoformat()
-        start = (_local_instant(day, minutes.start_time) if minutes.start_time else None) or day
-        end = _local_instant(day, minutes.end_time) if minutes.end_time else None
+        # A meeting known only by its day keeps just the date: no invented time of day.
+        start = _local_instant(day_known, minutes.start_time) if minutes.start_time else day_known.isoformat()
+        end = _local_instant(day_known, minutes.end_time) if minutes.end_time else None
     registry = Registry(service, recorded_by=recorded_by, source=source)
     with app.unit_of_work() as uow:
         organiser = registry.organisation(minutes.organisation) if minutes.organisation else None
         meeting = app.schedule_meeting(
             key=f"minutes:{source['sha256']}",
-            title=f"{body} {minutes.date.isoformat()}" if minutes.date else f"{body} (udatert)",
+            title=f"{body} {day_known.isoformat()}" if day_known else f"{body} (udatert)",
             start=start,
             end=end if end and start and end > start else None,
             place=minutes.place,
@@ -270,15 +382,14 @@ def _import_minutes(
             recorded_by=recorded_by,
             source=source,
         )
+        agenda = [
+            {"number": i.number, "title": i.title or "(uten tittel)", "proposal": i.proposal, "decision": i.decision}
+            for i in minutes.agenda_items
+        ]
+        people = [{"name": p.name, "role": p.role, "party": p.party, "present": p.present} for p in minutes.participants]
         if meeting.created:
             # The parser gives each case number and each name once (the domain refuses repeats).
-            agenda = [
-                {"number": i.number, "title": i.title or "(uten tittel)", "proposal": i.proposal, "decision": i.decision}
-                for i in minutes.agenda_items
-            ]
-            people = [
-                {"name": p.name, "role": p.role, "party": p.party, "present": p.present} for p in minutes.participants
-            ]
+            # Recording the minutes marks the meeting as held.
             app.record_meeting_details(
                 meeting.id,
                 expected_version=meeting.version,
@@ -293,22 +404,72 @@ def _import_minutes(
             report.status = "unchanged"
         report.records.append({"kind": "meeting", "id": meeting.id, "reference": meeting.reference})
     service.wait(uow.position)
+    state = app.record_state(meeting.id)
+    report.meetings.append(
+        {
+            "id": meeting.id,
+            "reference": meeting.reference,
+            "body": minutes.body,
+            "organisation": minutes.organisation,
+            "date": day_known.isoformat() if day_known else None,
+            "start_time": minutes.start_time.strftime("%H:%M") if minutes.start_time else None,
+            "end_time": minutes.end_time.strftime("%H:%M") if minutes.end_time else None,
+            "start": state.get("start"),
+            "status": state.get("status"),
+            "place": minutes.place,
+            "agenda_items": [{"number": i["number"], "title": i["title"]} for i in state.get("agenda") or agenda],
+            "present_count": sum(1 for p in minutes.participants if p.present),
+            "participants": len(minutes.participants),
+        }
+    )
 
 
-def _local_instant(day: str, clock: str) -> str | None:
-    """A wall-clock time in Norway on a day, as an ISO instant with its offset."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+def _import_agreement(
+    service: ArchiveService, doc: SourceDocument, opts: ImportOptions, source: dict[str, str], report: FileReport
+) -> None:
+    """A text taken as an agreement: title the first line, text the rest, in force from a given day."""
+    app = service.archive
+    lines = doc.text.strip().split("\n", 1)
+    title = lines[0].strip()
+    text = lines[1].strip() if len(lines) > 1 else ""
+    if not text:
+        raise ImportFormatError("an agreement needs a title line and its text after it", 1)
+    # An agreement's valid time starts the day it takes effect: that is never guessed.
+    effective = opts.published_at or doc.published
+    if effective is None:
+        raise ImportFormatError("an agreement needs the day it takes effect: give --published-at YYYY-MM-DD")
+    names = list(opts.parties) or list(dict.fromkeys(m.group(0) for m in _ORGANISATION.finditer(doc.text)))
+    if not names:
+        raise ImportFormatError("no parties found in the agreement: name them with --party")
+    registry = Registry(service, recorded_by=opts.recorded_by, source=source)
+    with app.unit_of_work() as uow:
+        parties = [org.organisation_id for name in names if (org := registry.organisation(name)) is not None]
+        key = opts.source_url or doc.url or f"agreement:{doc.sha256}"
+        existing = app.record_state_or_none(str(natural_id("agreement", key)))
+        if existing is None:
+            result = app.register_agreement(
+                key=key, title=title, parties=parties, text=text, effective_from=effective.isoformat(),
+                recorded_by=opts.recorded_by, source=source,
+            )  # fmt: skip
+            report.status = "created"
+        else:
+            result = _unchanged(existing)
+            report.status = "unchanged"
+        report.records.append({"kind": "agreement", "id": result.id, "reference": result.reference})
+        report.records += registry.created
+    service.wait(uow.position)
 
-    try:
-        hour, minute = (int(x) for x in clock.replace(".", ":").split(":")[:2])
-        return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=ZoneInfo("Europe/Oslo")).isoformat()
-    except (ValueError, TypeError):
-        return None
+
+def _local_instant(day: date, clock: time) -> str:
+    """A wall-clock time in Norway on a day, as an ISO instant with its offset (+01:00/+02:00)."""
+    return datetime.combine(day, clock.replace(tzinfo=None)).replace(tzinfo=OSLO).isoformat()
 
 
 def summarise(reports: Iterable[FileReport]) -> dict[str, int]:
+    """How many files ended in each status, and how many of the archived ones have warnings."""
     counts: dict[str, int] = {}
     for r in reports:
         counts[r.status] = counts.get(r.status, 0) + 1
+        if r.outcome == "archived with warnings":
+            counts["with_warnings"] = counts.get("with_warnings", 0) + 1
     return counts

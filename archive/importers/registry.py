@@ -67,7 +67,7 @@ class Registry:
         return self.organisation(organiser) if organiser else None
 
     def speaker(
-        self, name: str | None, party: str | None, role: str | None, organisation: str | None, said_at: str
+        self, name: str | None, party: str | None, role: str | None, organisation: str | None, said_at: str | None
     ) -> Speaker | None:
         if not name:
             return None
@@ -99,7 +99,7 @@ class Registry:
         return found[0] if len(found) == 1 else None
 
     def _update(
-        self, person_id: str, name: str, party: str | None, role: str | None, org: Speaker | None, said_at: str
+        self, person_id: str, name: str, party: str | None, role: str | None, org: Speaker | None, said_at: str | None
     ) -> None:
         state = self.app.record_state(person_id)
         if name not in state["names"] and len(name.split()) > 1:

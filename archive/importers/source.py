@@ -51,3 +51,42 @@ class SourceDocument:
                 break
             page = brk.page
         return page
+
+
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+PDF_SUFFIXES = frozenset({".pdf"})
+
+
+def media_type_of(data: bytes, name: str) -> str:
+    """What the bytes are: the magic bytes decide, then the file name's suffix."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "text/html"
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    if suffix in PDF_SUFFIXES:
+        return "application/pdf"
+    if suffix in HTML_SUFFIXES:
+        return "text/html"
+    return "text/plain"
+
+
+def read_source(data: bytes, name: str) -> SourceDocument:
+    """Turn one input's bytes into a `SourceDocument` with the extractor its form needs.
+
+    The HTML and PDF extractors (and their libraries) are imported only when such a file
+    comes, so importing plain text never pays for them.
+    """
+    media_type = media_type_of(data, name)
+    if media_type == "application/pdf":
+        from archive.importers.pdf import extract_pdf
+
+        return extract_pdf(data)
+    if media_type == "text/html":
+        from archive.importers.html import extract_html
+
+        return extract_html(data)
+    from archive.importers.text import extract_text
+
+    return extract_text(data)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from archive.importers.errors import ImportFormatError
+from archive.importers.source import SourceDocument
 
 # Control characters other than tab/newline/carriage return; a text full of them is a binary file.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -53,6 +55,25 @@ def decode_source(data: bytes) -> str:
             f"invalid UTF-8 at byte {exc.start}", _line_of(data, exc.start)
         ) from None
     return normalise_text(text.removeprefix("\ufeff"))
+
+
+def extract_text(data: bytes) -> SourceDocument:
+    """A plain-text file (optionally with a corpus-style header) as a `SourceDocument`.
+
+    The header's `source:` and `language:` become the document's URL and language; the text
+    handed on is the body after the header, so no parser reads the header twice.
+    """
+    text = decode_source(data)
+    header, body = split_header(text)
+    if not body.strip():
+        raise ImportFormatError("no text after the header", text.count("\n") + 1)
+    return SourceDocument(
+        text=body,
+        media_type="text/plain",
+        sha256=hashlib.sha256(data).hexdigest(),
+        url=header.source_url,
+        language=header.language,
+    )
 
 
 def normalise_text(text: str) -> str:

@@ -93,6 +93,18 @@ class History(RecordModel):
                     content = base
                     valid_from, valid_to, vtra = old["valid_from"], old["valid_to"], old["valid_to_recorded_at"]
                     self._supersede(cur, rid, old["version"], now)
+        elif kind == "news" and etype == "Updated" and valid_from is not None:
+            # An update published on a known day is a new version in the world: it ends the
+            # previous version's valid period (as an agreement's revision does), and the earlier
+            # version stays what the archive holds for the days before it.
+            self._end_open_periods(cur, rid, valid_from, now)
+        elif kind == "news" and logged.originator_version > 1:
+            # Corrections, screening, an update of unknown date: a new record-time version of
+            # the latest one, keeping its end of valid time.
+            old = self._latest_current(cur, rid)
+            if old is not None:
+                valid_to, vtra = old["valid_to"], old["valid_to_recorded_at"]
+                self._supersede(cur, rid, old["version"], now)
         elif logged.originator_version > 1:
             cur.execute(
                 "UPDATE rm_history SET superseded_at = ? WHERE record_id = ? AND superseded_at IS NULL",

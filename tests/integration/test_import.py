@@ -143,9 +143,11 @@ def test_a_file_with_only_a_title_gives_a_clear_answer(service: ArchiveService, 
     path = tmp_path / "title.txt"
     path.write_text("Fylkestinget samles i Drammen\n", encoding="utf-8")
     report = import_file(service, path)
-    # Without a publication date the article cannot be placed in time: a clear per-file error.
-    assert report.status == "failed" and "publication date" in report.error
-    # With a date line it becomes a minimal record.
+    # Without a publication date the article is still archived, its date unknown, with a warning.
+    assert report.status == "created", report.error
+    assert "no publication date found: archived with the date unknown" in report.warnings
+    assert service.catalog.get(report.records[0]["id"])["state"]["published_at"] is None
+    # With a date line it becomes a minimal dated record.
     path.write_text("Fylkestinget samles i Drammen\n\nPublisert 3. mars 2017.\n", encoding="utf-8")
     report = import_file(service, path)
     assert report.status == "created", report.error
@@ -178,8 +180,9 @@ def test_cli_import_reports_each_file_and_exits_non_zero_on_failure(tmp_path: Pa
         capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 1
-    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    *lines, summary = [json.loads(line) for line in run.stdout.splitlines()]
     assert [(x["file"].rsplit("/", 1)[-1], x["status"]) for x in lines] == [("a.txt", "created"), ("b.txt", "failed")]
+    assert summary["summary"]["failed"] == 1
     assert len(lines[0]["statements"]) == 6 and "Traceback" not in run.stderr
 
 
