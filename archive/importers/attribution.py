@@ -50,11 +50,13 @@ _ROLE_PREFIX = (
 )
 ROLE = rf"(?i:(?:{_ROLE_PREFIX})?(?:[{_LOWER}]+-\s+og\s+)?(?:[A-ZÆØÅ]{{2,}}-)?[{_LOWER}]*(?:{_ROLE_HEADS}))"
 # The definite form used for back-references: "fylkesordføreren", "KS-lederen", "leiaren".
-ROLE_DEFINITE = rf"(?i:(?:[A-ZÆØÅ]{{2,}}-)?[{_LOWER}]*(?:{_ROLE_HEADS})(?:en|a|et|ane|ene))"
+# A capitalised prefix names the organisation or place: "KS-lederen", "Radøy-ordføraren".
+ROLE_DEFINITE = rf"(?i:(?:[{_UPPER}][\w]*-)?[{_LOWER}]*(?:{_ROLE_HEADS})(?:en|a|et|ane|ene))"
 # What may follow a role before a name: "for næring", "i Ringerike kommune", "for Oslo og Viken".
 _ROLE_QUALIFIER = (
     rf"(?:\s+(?:for|i|fra|frå|på|ved|hos)\s+(?:[{_LOWER}]+\s+){{0,2}}?"
-    rf"[\w-]+(?:\s+og\s+[{_UPPER}][\w-]+)?(?:\s+(?:kommune|fylkeskommune|fylke))?)?"
+    rf"[\w-]+(?:\s+og\s+[{_UPPER}][\w-]+)?"
+    r"(?:\s+(?:kommune|fylkeskommune|fylke|herad|regionråd|regionrådet|kommunestyre|IKS|KF))?)?"
 )
 ROLE_WITH_QUALIFIER = ROLE + _ROLE_QUALIFIER
 # A role phrase after a name runs to the next comma or full stop ("styreleder i KS").
@@ -94,12 +96,16 @@ _PARTICLE_VERBS = {"legger": "til", "legg": "til", "la": "til", "slår": "fast",
                    "skjøt": "inn"}  # fmt: skip
 PRONOUNS = {"han", "hun", "ho", "hen"}
 
+# "sier en tilfreds regionrådsleder X", "seier ein nøgd ordførar X", "sier en stolt Hansen":
+# an indefinite article and up to two describing words before the role or the name.
+_DESCRIBED = rf"(?:(?i:en|ein|ei|et|eit)\s+(?:[{_LOWER}]+\s+){{1,2}}?)"
 _SUBJECT = (
     r"(?P<pronoun>han|hun|ho|hen)"
-    rf"|(?P<role_name>{ROLE_WITH_QUALIFIER}),?\s+(?P<rn_name>{ANY_NAME})(?:\s*{PARTY_PAREN.replace('party', 'rn_party')})?"
+    rf"|{_DESCRIBED}?(?P<role_name>{ROLE_WITH_QUALIFIER}),?\s+(?P<rn_name>{ANY_NAME})"
+    rf"(?:\s*{PARTY_PAREN.replace('party', 'rn_party')})?"
     # "den nyvalde fylkesordføraren", "den avtroppande rådmannen": a described role word.
     rf"|(?:(?i:den|det|dei|de)\s+(?:[{_LOWER}]+\s+)?)?(?P<role_def>{ROLE_DEFINITE})"
-    rf"|(?P<name>{ANY_NAME})(?:\s*{PARTY_PAREN})?(?:,\s+(?P<name_role>{_ROLE_PHRASE_AFTER}))?"
+    rf"|{_DESCRIBED}?(?P<name>{ANY_NAME})(?:\s*{PARTY_PAREN})?(?:,\s+(?P<name_role>{_ROLE_PHRASE_AFTER}))?"
     # An organisation speaks in press releases ("skriv NHO", "sier departementet"): the
     # statement is kept, with no person.
     rf"|(?P<org>[{_UPPER}]{{2,}}(?:-[{_LOWER}]+)?|[{_UPPER}]?[{_LOWER}]*(?:departementet|direktoratet|"
@@ -142,6 +148,14 @@ BYLINE = re.compile(
     rf"^(?P<name>{FULL_NAME})(?:\s*{PARTY_PAREN})?,\s*(?P<role>{ROLE}[^.!?]{{0,80}}?)\.?$"
 )
 NAME_ONLY_LINE = re.compile(rf"^{FULL_NAME}$")
+# A full name in running text with no role or party: "Den 43 år gamle Arnstein Menes bur …".
+_PLAIN_NAME = re.compile(rf"(?<![\w-])(?P<name>{FULL_NAME})(?![\w-])")
+# Words after which a capitalised pair is a place or an organisation, not a person.
+_PLACE_BEFORE = re.compile(r"(?i)(?:\b(?:i|på|frå|fra|til|mot|over|gjennom|langs|ved|nær|mellom|og)\s+)$")
+_ORG_AFTER = re.compile(
+    r"^\s+(?:kommune|fylkeskommune|fylke|herad|regionråd|IKS|AS|ASA|KF|HF|skule|skole|kyrkje|kirke|"
+    r"sentrum|stasjon|hamn|havn|bibliotek|sjukehus|sykehus|universitet|høgskule|høgskole)\b"
+)
 _ROLE_DEF_ALONE = re.compile(rf"^{ROLE_DEFINITE}$")
 
 
@@ -198,6 +212,22 @@ class PersonRegistry:
         """People whose last name part (or hyphenated part) is `surname`."""
         return [p for p in self._people.values() if _last(p.name) == surname]
 
+    def drop_partial_names(self) -> None:
+        """Forget "Lie Haugen" when "Anne Marit Lie Haugen" is known: the same person, cut short."""
+        for name in list(self._people):
+            longer = self.ending_with(name)
+            # "Svelvik Andreas Muri" (a place run into a name) does not swallow "Andreas Muri".
+            if len(longer) == 1 and (_is_first_name(longer[0].name) or not _is_first_name(name)):
+                known = self._people.pop(name)
+                self.add(longer[0].name, known.party, known.role)
+
+    def ending_with(self, names: str) -> list[ParsedPerson]:
+        """People whose full name ends with the multi-part surname `names` ("Lie Haugen")."""
+        return [p for p in self._people.values() if p.name.endswith(f" {names}")]
+
+    def by_first_name(self, first: str) -> list[ParsedPerson]:
+        return [p for p in self._people.values() if " " in p.name and p.name.split()[0] == first]
+
     def by_role_word(self, word: str) -> list[ParsedPerson]:
         """People whose stated role fits a definite role word ("fylkesordføreren")."""
         head = role_stem(word)
@@ -208,11 +238,15 @@ class PersonRegistry:
             return exact
         # "KS-lederen" → someone who is "styreleder i KS": every part of the word in the role.
         parts = [part for part in head.split("-") if part]
-        return [
+        holders = [
             p
             for p in self._people.values()
             if p.role and all(part in p.role.lower() for part in parts)
         ]
+        if holders or len(parts) < 2:
+            return holders
+        # "Radøy-ordføraren": the prefix is the place; the one "ordførar" in the article is meant.
+        return [p for p in self._people.values() if p.role and _role_head(p.role) == parts[-1]]
 
 
 def scan_people(text: str, registry: PersonRegistry) -> None:
@@ -226,12 +260,48 @@ def scan_people(text: str, registry: PersonRegistry) -> None:
         for match in _ROLE_THEN_NAME.finditer(line):
             registry.add(match.group("name"), match.group("party"), match.group("role"))
         for match in _NAME_WITH_PARTY.finditer(line):
-            registry.add(match.group("name"), match.group("party"))
+            name = match.group("name")
+            if _PLACE_BEFORE.search(line[: match.start()]) and len(name.split()) > 2:
+                name = name.split(maxsplit=1)[1]  # "ordfører i Svelvik Andreas Muri (H)"
+            registry.add(name, match.group("party"))
         if NAME_ONLY_LINE.match(line):
             registry.add(line)
+        for match in _PLAIN_NAME.finditer(line):
+            if _looks_like_person(match, line):
+                registry.add(match.group("name"))
         for match in CLAUSE.finditer(line):
             if match.group("name") and " " in match.group("name").strip():
                 registry.add(match.group("name"), match.group("party"), match.group("name_role"))
+    registry.drop_partial_names()
+
+
+def _is_first_name(name: str) -> bool:
+    first = name.split()[0].lower()
+    return first in _FEMALE or first in _MALE
+
+
+# Capitalised words that open names of places and bodies ("Nye Veier", "Indre Østfold").
+_NOT_FIRST_NAMES = frozenset(
+    "nye ny statens norges den det indre ytre nordre søndre øvre nedre store vest øst nord sør "
+    "midt kong dronning sankt st".split()
+)
+
+
+def _looks_like_person(match: re.Match[str], line: str) -> bool:
+    """A capitalised run of words is a person when it starts with a common first name, or
+    when it stands inside a sentence (Norwegian capitalises no other nouns there) and is no
+    place ("i Nordre Land") or organisation ("Sogndal kommune")."""
+    name, before = match.group("name"), line[: match.start()]
+    if _ORG_AFTER.match(line[match.end() :]) or _PLACE_BEFORE.search(before):
+        return False
+    if re.fullmatch(ROLE, name.split()[0]):
+        return False  # "Ordfører Kari Holm" is registered with its role elsewhere
+    first = name.split()[0].lower()
+    if first in _NOT_FIRST_NAMES:
+        return False
+    if first in _FEMALE or first in _MALE:
+        return True
+    return bool(re.search(rf"[{_LOWER}],?\s+$", before))
 
 
 def resolve_subject(
@@ -383,6 +453,11 @@ def _by_name(
     party: str | None,
 ) -> Speaker:  # fmt: skip
     name = " ".join(raw.split())
+    if " " in name and registry.get(name) is None:
+        # "sier Lie Haugen" after "Anne Marit Lie Haugen": a multi-part surname, not a new person.
+        longer = registry.ending_with(name)
+        if len(longer) == 1:
+            return Speaker(longer[0], "surname", 0.9)
     if " " in name:
         return Speaker(registry.add(name, party, role), "clause", 0.95)
     candidates = registry.by_surname(name)
@@ -390,6 +465,10 @@ def _by_name(
         return Speaker(previous, "surname", 0.9)
     if len(candidates) == 1:
         return Speaker(candidates[0], "surname", 0.9)
+    by_first = registry.by_first_name(name)
+    if not candidates and len(by_first) == 1:
+        # Interviews and school pages call people by their first name ("fortel Arnstein").
+        return Speaker(by_first[0], "first name", 0.8)
     if role:
         # "sier ordfører Nilsen" with no full name anywhere: keep what the text says.
         return Speaker(ParsedPerson(name, party, _tidy_role(role), organisation_of(role)), "surname", 0.6)

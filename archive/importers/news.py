@@ -103,7 +103,12 @@ _CHROME = {
 # Lines after which the rest of the page is sidebar or footer.
 _FOOTER = re.compile(
     r"^(?:skriv ut(?: siden| sida)?|tilbake|siste fra\b|siste frå\b|relaterte (?:artikler|saker)|"
-    r"flere nyheter|fleire nyheiter|andre saker|mer fra\b|meir frå\b)|\|\s*skriv ut",
+    r"flere nyheter|fleire nyheiter|andre saker|mer fra\b|meir frå\b|"
+    # The site's own footer and sidebar: "Siste nytt", "Kontakt oss", "Personvern", "Org.nr."
+    r"siste nytt$|siste nyheter$|siste nyheiter$|mest lest$|kontakt oss$|kontakt$|følg oss\b|"
+    r"personvern\b|informasjonskapsler\b|informasjonskapslar\b|cookies?\b|org\.?\s*nr\b|"
+    r"organisasjonsnummer\b|postadresse\b|besøksadresse\b|sentralbord\b|om nettstedet\b|"
+    r"tilgjengelighetserklæring\b|tilgjengelegheitserklæring\b)|\|\s*skriv ut",
     re.IGNORECASE,
 )
 _META = re.compile(
@@ -174,9 +179,10 @@ def parse_news(text: str) -> ParsedArticle:
     cited = _cited_documents(units)
     registry = PersonRegistry()
     attr.scan_people(body, registry)
-    paragraph_units = [u for u in units if u.kind in {"paragraph", "cited"}]
+    # A cited document is kept once, in cited_documents, not again among the paragraphs.
+    paragraph_units = [u for u in units if u.kind == "paragraph"]
     statements = _Statements(units, paragraph_units, registry).extract()
-    published, updated = find_publication_dates(body)
+    published, updated = _article_dates(units)
     if published is None:
         published = _stamped_date(units)
     if not paragraph_units:
@@ -205,6 +211,22 @@ def parse_news(text: str) -> ParsedArticle:
         meeting=_find_meeting([u.text for u in units if u.kind in {"paragraph", "lede"}], published),
         warnings=warnings,
     )
+
+
+def _article_dates(units: list[_Unit]) -> tuple[date | None, date | None]:
+    """The article's own "Publisert"/"Oppdatert" dates, not a footer's or a sidebar's.
+
+    A date line in the head of the page (before the body, by the title or byline) is the
+    article's, and then a later one ("Sist endret 05/22/2015" in the site footer) is not.
+    Without one in the head, date lines after the body count ("Publisert: 23.09.2019" at
+    the end of the text), but never those in the footer or sidebar that follows it.
+    """
+    body_start = next((i for i, u in enumerate(units) if u.kind in {"paragraph", "lede"}), len(units))
+    head = [u.text for u in units[: body_start + 1] if u.kind != "paragraph"]
+    published, updated = find_publication_dates("\n".join(head))
+    if published is not None or updated is not None:
+        return published, updated
+    return find_publication_dates("\n".join(u.text for u in units if u.kind != "footer"))
 
 
 def _stamped_date(units: list[_Unit]) -> date | None:
@@ -364,8 +386,8 @@ def _is_subheading(units: list[_Unit], index: int) -> bool:
     alone = all(u.block != unit.block for u in units[:index] + units[index + 1 :])
     if not alone or len(text) > 90 or len(text.split()) > 12:
         return False
-    if text[-1] in _TERMINAL or text.endswith(","):
-        return False
+    if text.rstrip(_CLOSE_QUOTES)[-1:] in _TERMINAL or text.endswith(","):
+        return False  # "… nokre år.»" closes a quote; headings end without a full stop
     if index == len(units) - 1:
         # The last line of a cut page may be a cut paragraph, not a heading.
         return False
@@ -458,17 +480,72 @@ class _Statements:
         self.recent: list[ParsedPerson] = []
 
     def extract(self) -> list[ParsedStatement]:
+        # Paragraphs inside a quote that runs on from an earlier «-paragraph, with its speaker.
+        in_block: dict[int, tuple[_Segment, Speaker]] = {}
         for position, unit in enumerate(self.units):
             if unit.kind == "lede":
                 self._note_narrative(unit.text)
-            if unit.kind == "paragraph":
+            if position in in_block:
+                segment, speaker = in_block.pop(position)
+                self._record(unit, position, segment, speaker)
+            elif unit.kind == "paragraph":
                 segments = _segments_of(unit.text)
                 if not segments:
                     self._note_narrative(unit.text)
                 for segment in segments:
-                    self._record(unit, position, segment)
+                    block = self._quote_block(position) if segment.kind == "continues" else None
+                    if block is None:
+                        self._record(unit, position, segment)
+                        continue
+                    speaker = self._block_speaker(segment, position, block)
+                    self._record(unit, position, segment, speaker)
+                    in_block.update({at: (part, speaker) for at, part in block})
             self._note_mentions(unit.text)
-        return self.found
+        return _without_repeats(self.found)
+
+    def _quote_block(self, start: int) -> list[tuple[int, _Segment]] | None:
+        """The paragraphs a «-quote left open at `start` runs on through, up to where it closes.
+
+        Public bodies print a long statement as «A / B / C, avslutter X." or «A / B / C.»:
+        only the first paragraph opens the mark. The quote goes on through plain paragraphs
+        until one closes it (» or ”) or ends in an attribution clause; a quote that never
+        closes is not followed (the paragraphs after it may be the journalist's again).
+        """
+        found: list[tuple[int, _Segment]] = []
+        for position in range(start + 1, len(self.units)):
+            unit = self.units[position]
+            text = unit.text
+            if unit.kind not in {"paragraph", "subheading"} or _DASH_START.match(text) or text[:1] in _OPENERS:
+                return None
+            closer = re.search(r"[»”]", text)
+            if closer is not None:
+                clause = attr.CLAUSE.match(text, closer.start())
+                clause = clause if clause is not None and _valid_clause(clause) else None
+                found.append((position, _Segment(_trim_quote(text[: closer.start()]), clause)))
+                return found
+            ending = [
+                m for m in attr.CLAUSE.finditer(text)
+                if _valid_clause(m) and not text[_sentence_end(text, m.end()) :].strip()
+            ]  # fmt: skip
+            if ending:
+                found.append((position, _Segment(_trim_quote(text[: ending[-1].start()]), ending[-1])))
+                return found
+            found.append((position, _Segment(text.strip(), None, kind="continues")))
+        return None
+
+    def _block_speaker(self, first: _Segment, position: int, block: list[tuple[int, _Segment]]) -> Speaker:
+        """Who speaks a multi-paragraph quote: the clause that closes it, a "Dette sa X" after
+        it, or whoever introduced it ("Ordfører X uttaler følgende:")."""
+        closing = block[-1][1]
+        if closing.match is not None:
+            return self._resolve(closing.match)
+        after = block[-1][0] + 1
+        if after < len(self.units) and self.units[after].kind == "paragraph":
+            sentence = attr.ATTRIBUTION_SENTENCE.match(self.units[after].text)
+            if sentence is not None and attr.particle_ok(sentence):
+                found = self._resolve(sentence)
+                return Speaker(found.person, "following", found.confidence)
+        return self._speaker(first, position)
 
     def _note_mentions(self, text: str) -> None:
         found: list[tuple[int, ParsedPerson]] = []
@@ -486,10 +563,10 @@ class _Statements:
     def _resolve(self, match: re.Match[str]) -> Speaker:
         return attr.resolve_subject(match, self.registry, self.previous, self.nearby, self.recent)
 
-    def _record(self, unit: _Unit, position: int, segment: _Segment) -> None:
+    def _record(self, unit: _Unit, position: int, segment: _Segment, speaker: Speaker | None = None) -> None:
         if segment.match is None and self._is_interview_question(segment, position):
             return
-        speaker = self._speaker(segment, position)
+        speaker = speaker or self._speaker(segment, position)
         if segment.kind == "needs_attribution" and speaker.method not in {"byline", "following"}:
             return
         person = speaker.person
@@ -577,6 +654,32 @@ class _Statements:
             person = _sentence_subject(sentence, self.registry, self.previous)
             if person is not None:
                 self.nearby = person
+
+
+def _comparable(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _without_repeats(statements: list[ParsedStatement]) -> list[ParsedStatement]:
+    """Drop a quote printed twice: a headline or crosshead ("– Fleire skal ta bussen") or a
+    pull quote repeating (the start of) a statement made elsewhere in the article.
+
+    Of two statements where one's text is the other's or opens it, the one with the weaker
+    attribution goes (on a tie the later, the repeat).
+    """
+    keep = list(statements)
+    for statement in statements:
+        mine = _comparable(statement.text)
+        if len(mine.split()) < 3:
+            continue
+        for other in keep:
+            theirs = _comparable(other.text)
+            if other is statement or not (theirs == mine or theirs.startswith(f"{mine} ")):
+                continue
+            if (statement.confidence, -statement.paragraph_index) <= (other.confidence, -other.paragraph_index):
+                keep.remove(statement)
+                break
+    return keep
 
 
 def _speaking_organisation(segment: _Segment) -> str | None:
