@@ -373,7 +373,8 @@ def _blocks(parent: etree._Element, captions: dict[str, str]) -> Iterator[tuple[
         if tag in {"head", "p", "quote", "code"}:
             text = _lines(_inline(element))
             if text:
-                yield ("head" if tag == "head" else "p"), text
+                kind = "p" if tag != "head" else "title" if element.get("rend") == "h1" else "head"
+            yield kind, text
         elif tag == "list":
             items = [_lines(_inline(item)) for item in element.iter("item")]
             yield "list", "\n".join(item for item in items if item)
@@ -437,6 +438,8 @@ def _dates(
     Metadata (meta tags, JSON-LD, <time datetime>) first, then the visible byline, then the address.
     """
     markup_days = set(_markup_days(content))
+    addresses = [url, *(str(v) for v in content.xpath("//meta[@property='og:url']/@content"))]
+    url_day = next((day for day in (_url_date(a) for a in addresses if a) if day is not None), None)
     original = _htmldate(content, original=True)
     latest = _htmldate(content, original=False)
     published: date | None = None
@@ -445,11 +448,13 @@ def _dates(
         published, source = original, DATE_FROM_METADATA
     elif byline.published is not None:
         published, source = byline.published, DATE_FROM_TEXT
+    elif original is not None and original == url_day:
+        published, source = original, DATE_FROM_URL
     elif original is not None:
         # htmldate read it from a date element's visible text (class="date" and the like).
         published, source = original, DATE_FROM_TEXT
-    elif url and (from_url := _url_date(url)) is not None:
-        published, source = from_url, DATE_FROM_URL
+    elif url_day is not None:
+        published, source = url_day, DATE_FROM_URL
     else:
         warnings.append("no publication date in the page's metadata, byline or address: archived as unknown")
     updated = byline.updated
@@ -474,6 +479,8 @@ def _htmldate(content: lxml.html.HtmlElement, *, original: bool) -> date | None:
 def _markup_days(content: lxml.html.HtmlElement) -> Iterable[date]:
     """Days stated in machine-readable markup: meta content, <time datetime>, JSON-LD."""
     values: list[str] = [str(v) for v in content.xpath("//meta/@content|//time/@datetime|//abbr/@title")]
+    # An address in og:url is the address, not a date statement: _url_date labels that one.
+    values = [v for v in values if not urlsplit(v.strip()).scheme]
     for script in content.xpath("//script[@type='application/ld+json']"):
         values.append(script.text or "")
     for value in values:

@@ -163,8 +163,8 @@ def _metadata_title(metadata: dict[str, Any]) -> str | None:
     if not isinstance(value, str):
         return None
     value = " ".join(value.split())
-    # Word processors fill in file names ("Microsoft Word - prot.docx"): not a title.
-    if not value or re.search(r"\.(?:docx?|odt|rtf|pdf)$|^microsoft word", value, re.IGNORECASE):
+    # Word processors and PDF libraries fill in file names or "untitled": not a title.
+    if not value or re.search(r"\.(?:docx?|odt|rtf|pdf)$|^microsoft word|^(?:untitled|uten tittel)$", value, re.I):
         return None
     return value
 
