@@ -25,7 +25,12 @@ _DATA_OBJECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "arkivstruktur": (("arkivstruktur.xsd", "metadatakatalog.xsd"),
                       ("mappe", "registrering", "dokumentbeskrivelse", "dokumentobjekt")),
     "endringslogg": (("endringslogg.xsd", "metadatakatalog.xsd"), ("endring",)),
+    "loependeJournal": (("loependeJournal.xsd", "metadatakatalog.xsd"), ("journalregistrering",)),
+    "offentligJournal": (("offentligJournal.xsd", "metadatakatalog.xsd"), ("journalregistrering",)),
 }
+# The period separator (periodeskille) Arkade reads before any test runs. "skarpt": the
+# journals hold exactly the journalposts of arkivstruktur.xml, none from before or after.
+PERIOD_SEPARATOR = "skarpt"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class AddmlInput:
     has_change_log: bool
     counts: Mapping[str, int]
     contains_restricted: bool
+    has_journals: bool = False
 
 
 def _q(name: str) -> str:
@@ -127,6 +133,9 @@ def build_addml(data: AddmlInput) -> etree._ElementTree:
     kind = _prop(info, "type", "Noark 5")
     _prop(kind, "version", "5.0")
     extra = _prop(info, "additionalInfo")
+    period_separator = _prop(extra, "periode")
+    _prop(period_separator, "inngaaendeSkille", PERIOD_SEPARATOR)
+    _prop(period_separator, "utgaaendeSkille", PERIOD_SEPARATOR)
     _prop(extra, "inneholderSkjermetInformasjon", str(data.contains_restricted).lower(), "boolean")
     _prop(extra, "omfatterDokumenterSomErKassert", "false", "boolean")
     _prop(extra, "inneholderDokumenterSomSkalKasseres", "false", "boolean")
@@ -135,6 +144,9 @@ def build_addml(data: AddmlInput) -> etree._ElementTree:
     _data_object(package, "arkivstruktur", data)
     if data.has_change_log:
         _data_object(package, "endringslogg", data)
+    if data.has_journals:
+        _data_object(package, "loependeJournal", data)
+        _data_object(package, "offentligJournal", data)
     return etree.ElementTree(root)
 
 

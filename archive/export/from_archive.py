@@ -17,6 +17,7 @@ from archive.export.model import (
     ExportRecordVersion,
     ExportStatement,
 )
+from archive.export.noark5.records import record_dates, within
 from archive.readmodels.catalog import CatalogFilter
 from archive.service import ArchiveService
 
@@ -27,30 +28,50 @@ PAGE = 200
 def build_archive(
     service: ArchiveService, *, period_from: date | None = None, period_to: date | None = None, creator: str = "Protokoll"
 ) -> ExportArchive:
+    """The archive as export input, every record or only those of a period.
+
+    Selection rule for a period: a record is exported when EVERY date the package would state
+    for it (its registration and each version's, its document date, meeting date, and every
+    later change) lies within [period_from, period_to]; a record that straddles a boundary is
+    left out whole, so the package holds no date outside the archival period it states. Note
+    that registration dates are when Protokoll recorded a record (an import of old minutes is
+    registered on the import day).
+    """
+    selected: set[str] = set()
+
+    def pick(kind: str, build: Any) -> Iterator[Any]:
+        for row in _records(service, kind):
+            record = build(row)
+            if period_from is None and period_to is None:
+                yield record
+                continue
+            changes = [_instant(c["changed_at"]) for c in service.history.changes(row["id"])]
+            if all(within(d, period_from, period_to) for d in [*record_dates(record), *changes]):
+                selected.add(row["id"])
+                yield record
+
     return ExportArchive(
         name="Protokoll – arkiv over offentlige dokumenter",
         creator=creator,
         system_name="Protokoll 0.1",
-        agreements=(_agreement(service, r) for r in _records(service, "agreement", period_from, period_to)),
-        meetings=(_meeting(service, r) for r in _records(service, "meeting", period_from, period_to)),
-        news=(_news(service, r) for r in _records(service, "news", period_from, period_to)),
-        statements=(_statement(r) for r in _records(service, "statement", period_from, period_to)),
-        changes=_changes(service, period_from, period_to),
+        agreements=pick("agreement", lambda r: _agreement(service, r)),
+        meetings=pick("meeting", lambda r: _meeting(service, r)),
+        news=pick("news", lambda r: _news(service, r)),
+        statements=pick("statement", _statement),
+        # Consumed after the records (the change log is written after arkivstruktur.xml), when
+        # ``selected`` holds every exported record of a period.
+        changes=_changes(service, None if period_from is None and period_to is None else selected),
         exported_at=datetime.now(timezone.utc),
         period_from=period_from,
         period_to=period_to,
     )
 
 
-def _records(service: ArchiveService, kind: str, start: date | None, end: date | None) -> Iterator[dict[str, Any]]:
+def _records(service: ArchiveService, kind: str) -> Iterator[dict[str, Any]]:
     page = 1
     while True:
         rows, total = service.catalog.list(CatalogFilter(kind=kind, include_restricted=True, page=page, page_size=PAGE))
-        for row in sorted(rows, key=lambda r: r["reference"]):
-            day = row["date"]
-            if (start and day and day < start.isoformat()) or (end and day and day > end.isoformat()):
-                continue
-            yield row
+        yield from sorted(rows, key=lambda r: r["reference"])
         if page * PAGE >= total:
             return
         page += 1
@@ -172,9 +193,11 @@ def _statement(row: dict[str, Any]) -> ExportStatement:
     )
 
 
-def _changes(service: ArchiveService, start: date | None, end: date | None) -> Iterator[ExportChange]:
+def _changes(service: ArchiveService, selected: set[str] | None) -> Iterator[ExportChange]:
     for kind in ("agreement", "meeting", "news", "statement"):
-        for row in _records(service, kind, start, end):
+        for row in _records(service, kind):
+            if selected is not None and row["id"] not in selected:
+                continue
             for change in service.history.changes(row["id"]):
                 yield ExportChange(
                     record_id=row["id"],

@@ -276,7 +276,7 @@ def test_every_checksum_matches_the_file_on_disk(package: Path) -> None:
     for obj in objects:
         path = package / text(obj, "n:referanseDokumentfil")
         assert text(obj, "n:referanseDokumentfil").startswith("DOKUMENT/")
-        assert text(obj, "n:sjekksumAlgoritme") == "SHA-256"
+        assert text(obj, "n:sjekksumAlgoritme") == "SHA256"  # M705 spelling
         assert text(obj, "n:sjekksum") == sha256(path)
         assert int(text(obj, "n:filstoerrelse")) == path.stat().st_size
     # Every file named in arkivuttrekk.xml, schemas included.
@@ -366,9 +366,9 @@ def test_agreement_is_a_saksmappe_with_a_journalpost_per_version(package: Path) 
     assert [xsi_type(p) for p in posts] == ["journalpost"] * 3
     versions = [text(p, "n:dokumentbeskrivelse/n:dokumentobjekt/n:versjonsnummer") for p in posts]
     assert versions == ["1", "2", "3"]
-    # Each version's text is its own UTF-8 file, in Produksjonsformat.
+    # Each version's text is its own UTF-8 file, delivered as the archival version.
     third = posts[2]
-    assert text(third, ".//n:variantformat") == "Produksjonsformat"
+    assert text(third, ".//n:variantformat") == "Arkivformat"
     path = package / text(third, ".//n:referanseDokumentfil")
     assert path.read_text(encoding="utf-8") == "Brøyting og strøing, kr 125 000."
     assert text(third, "n:merknad/n:merknadstekst") == "Versjon 3: Prisjustering"
@@ -384,7 +384,8 @@ def test_endringslogg_holds_the_revisions_and_the_correction(package: Path) -> N
     # The "created" entry is the first registration, not a change: three entries remain.
     assert [(e["referanseMetadata"], e["tidligereVerdi"], e["nyVerdi"]) for e in entries] == [
         ("tittel", "Avtale om brøyting", "Avtale om vintervedlikehald"),
-        ("text", "Brøyting og strøing, kr 120 000.", "Brøyting og strøing, kr 125 000."),
+        # A change of the text names the element holding it (the document file), never "text".
+        ("referanseDokumentfil", "Brøyting og strøing, kr 120 000.", "Brøyting og strøing, kr 125 000."),
         ("tittel", "Avtale om vintervedlikehald", "Avtale om vintervedlikehold"),
     ]
     assert [e["endretDato"] for e in entries] == [
@@ -533,7 +534,7 @@ def test_many_registrations_in_one_container_stream_through_the_validator(
                             changes=changes, exported_at=at(1, 6))
     report = write_package(archive, tmp_path / "p", schemas[0].parent)
     assert report.warnings == [] and report.counts["endring"] == 58
-    assert len(report.files) == 400 + 3 + 4  # a document each, 3 XML files, 4 schemas
+    assert len(report.files) == 400 + 5 + 6  # a document each, 5 XML files, 6 schemas
     assert validate_package(tmp_path / "p", *schemas) == []
 
 

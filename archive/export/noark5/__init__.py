@@ -49,11 +49,11 @@ from archive.export.noark5.ids import (
     DOCUMENT_DIR,
     EMPTY_VALUE,
     ENDRINGSLOGG,
-    FIELD_TO_NOARK,
     SCREENED_TITLE,
     record_system_id,
     version_system_id,
 )
+from archive.export.noark5.codes import FIELD_TO_NOARK
 from archive.export.noark5.records import statement_title
 from archive.export.noark5.spool import PackageFile, PackageFiles, PackageReport
 from archive.export.noark5.validation import validate_package

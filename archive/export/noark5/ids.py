@@ -12,7 +12,12 @@ ARKIVSTRUKTUR = "arkivstruktur.xml"
 ENDRINGSLOGG = "endringslogg.xml"
 ARKIVUTTREKK = "arkivuttrekk.xml"
 DOCUMENT_DIR = "DOKUMENT"
-NOARK_SCHEMAS = ("arkivstruktur.xsd", "endringslogg.xsd", "metadatakatalog.xsd")
+LOEPENDE_JOURNAL = "loependeJournal.xml"
+OFFENTLIG_JOURNAL = "offentligJournal.xml"
+NS_LOEPENDE = "http://www.arkivverket.no/standarder/noark5/loependeJournal"
+NS_OFFENTLIG = "http://www.arkivverket.no/standarder/noark5/offentligJournal"
+NOARK_SCHEMAS = ("arkivstruktur.xsd", "endringslogg.xsd", "loependeJournal.xsd", "offentligJournal.xsd",
+                 "metadatakatalog.xsd")
 ADDML_SCHEMA = "addml.xsd"
 
 # Fixed namespace for every derived systemID: changing it would change every id ever exported.
@@ -22,29 +27,12 @@ _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:protokoll:noark5:systemid")
 SCREENED_TITLE = "*****"  # the usual Noark way to show a screened title
 EMPTY_VALUE = "(tom)"  # endringslogg tidligereVerdi/nyVerdi for "no value"
 UNKNOWN = "ukjent"
+# opprettetAv/avsluttetAv of what the export itself creates (arkiv, arkivdel, the container
+# folders): a role, as the metadata catalogue asks for a person or role, never a program.
+ARCHIVIST = "Arkivar"
 
 # Change kinds that describe the first registration itself, not a later change.
 NOT_CHANGES = frozenset({"created", "registered", "registration"})
-
-# Domain field names -> Noark metadata element names (M681 wants the element name).
-# Unknown fields pass through unchanged.
-FIELD_TO_NOARK: dict[str, str] = {
-    "title": "tittel",
-    "public_title": "offentligTittel",
-    "lede": "beskrivelse",
-    "description": "beskrivelse",
-    "status": "saksstatus",
-    "parties": "partNavn",
-    "place": "moetested",
-    "organiser": "utvalg",
-    "start": "moetedato",
-    "restricted": "tilgangsrestriksjon",
-    "restriction_basis": "skjermingshjemmel",
-    "speaker_name": "korrespondansepartNavn",
-    "said_at": "dokumentetsDato",
-    "published_at": "dokumentetsDato",
-}
-
 
 # --------------------------------------------------------------------------- ids
 
@@ -62,3 +50,6 @@ def version_system_id(record_id: str, version: int) -> str:
     """systemID of the unit holding one version (agreement journalpost / news dokumentobjekt)."""
     return derived_id("version", record_id, version)
 
+
+
+JOURNALS = (LOEPENDE_JOURNAL, OFFENTLIG_JOURNAL)

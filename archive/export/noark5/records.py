@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from archive.export.model import ExportAgreement, ExportMeeting, ExportNews, ExportRecordVersion, ExportStatement
+from archive.export.noark5.codes import CLOSED
 from archive.export.noark5.ids import UNKNOWN, derived_id, record_system_id, version_system_id
+from archive.export.noark5.journals import JournalCase
 from archive.export.noark5.units import (
     Correspondent,
     DocObject,
@@ -23,15 +25,32 @@ from archive.export.noark5.units import (
 from archive.export.noark5.values import as_utc, case_numbers, fmt_date, latest, required, safe_public_title
 
 
+UNDATED_MEETING_NOTE = ("Møtedato ukjent (udatert kilde): eksportert som mappe uten møtedato, "
+                        "ingen dato er satt inn.")
+PUBLIC_RECIPIENT = "Allmennheten"
+
+
 def _agreement_versions(a: ExportAgreement) -> Sequence[ExportRecordVersion]:
     return sorted(a.versions, key=lambda v: v.version)
 
 
 def write_agreement(x: XmlWriter, a: ExportAgreement, creator: str, state: WriteState) -> None:
+    """A saksmappe. Every mappe needs avsluttetDato in arkivstruktur.xsd, so every case in an
+    extract is closed ("Avsluttet", at its last registration); the agreement's own status
+    ("Gjeldende", "Avsluttet" …) is not a case status and goes into a merknad."""
     versions = _agreement_versions(a)
     last = versions[-1] if versions else None
     screening = screening_for(a.restricted, a.restriction_basis, "tittel", "partNavn")
-    year, sequence = case_numbers(a.reference, a.created_at.year)
+    year, sequence = case_numbers(a.reference, as_utc(a.created_at).year)
+    state.use_case_number(year, sequence)
+    closed_at = latest(a.created_at, *(v.recorded_at for v in versions))
+    closed_by = last.recorded_by if last else a.created_by
+    notes = [Note(f"Avtalens status: {a.status.strip()}", "Avtalestatus", closed_at, closed_by)] \
+        if a.status.strip() else []
+    public_title = safe_public_title(a.title, a.public_title, a.restricted)
+    case = JournalCase(a.reference, str(year), str(sequence), required(a.title, UNKNOWN),
+                       public_title, required(creator, UNKNOWN), required(a.created_by, UNKNOWN),
+                       a.restriction_basis or "Ikke oppgitt" if a.restricted else None)
     with folder_unit(
         x,
         state,
@@ -39,22 +58,23 @@ def write_agreement(x: XmlWriter, a: ExportAgreement, creator: str, state: Write
         system_id=record_system_id(a.id),
         folder_id=a.reference,
         title=a.title,
-        public_title=safe_public_title(a.title, a.public_title, a.restricted),
+        public_title=public_title,
         created_at=a.created_at,
         created_by=a.created_by,
-        closed_at=latest(a.created_at, *(v.recorded_at for v in versions)),
-        closed_by=last.recorded_by if last else a.created_by,
+        closed_at=closed_at,
+        closed_by=closed_by,
         parties=[(name, "Avtalepart") for name in a.parties],
+        notes=notes,
         screening=screening,
     ):
         for v in versions:
-            _write_agreement_version(x, a, v, state)
+            _write_agreement_version(x, a, v, case, state)
         x.leaf("saksaar", year)
         x.leaf("sakssekvensnummer", sequence)
         x.leaf("saksdato", fmt_date(a.created_at))
-        x.leaf("administrativEnhet", required(creator, UNKNOWN))
-        x.leaf("saksansvarlig", required(a.created_by, UNKNOWN))
-        x.leaf("saksstatus", required(a.status, "Under behandling"))
+        x.leaf("administrativEnhet", case.unit)
+        x.leaf("saksansvarlig", case.responsible)
+        x.leaf("saksstatus", CLOSED["saksstatus"])
     state.bump("agreements")
 
 
@@ -77,7 +97,7 @@ def version_note(v: ExportRecordVersion) -> tuple[Note, ...]:
 
 
 def _write_agreement_version(
-    x: XmlWriter, a: ExportAgreement, v: ExportRecordVersion, state: WriteState
+    x: XmlWriter, a: ExportAgreement, v: ExportRecordVersion, case: JournalCase, state: WriteState
 ) -> None:
     document = Document(
         system_id=derived_id("dokumentbeskrivelse", a.id, v.version),
@@ -98,13 +118,16 @@ def _write_agreement_version(
         description=_validity(v),
         documents=(document,),
         notes=version_note(v),
+        # An internal document: the user who registered the version is its internal sender.
+        correspondents=(Correspondent("Intern avsender", v.recorded_by),),
         screening=screening_for(a.restricted, a.restriction_basis, "tittel"),
     )
     with registration_unit(x, reg, "journalpost", state):
         journal_fields(
             x,
             state,
-            registered=as_utc(v.recorded_at),
+            reg,
+            case,
             number_in_case=v.version,
             post_type="Organinternt dokument uten oppfølging",
             document_date=v.valid_from,
@@ -130,14 +153,14 @@ def write_meeting(x: XmlWriter, m: ExportMeeting, state: WriteState) -> None:
         for name, role in absent
     ]
     if m.start is None:
-        # moetedato is mandatory in arkivstruktur.xsd: the registration date stands in, and says so.
-        notes.append(Note("Møtedato ukjent (udatert kilde); registreringsdato er oppgitt som møtedato.",
-                           "Merknad", created_at, m.created_by))
+        # moetedato is mandatory in a moetemappe, and no date is invented: an undated meeting
+        # is a plain mappe (its items keep their moeteregistrering type) and says why.
+        notes.append(Note(UNDATED_MEETING_NOTE, "Merknad", created_at, m.created_by))
     screening = screening_for(m.restricted, m.restriction_basis, "tittel")
     with folder_unit(
         x,
         state,
-        xsi_type="moetemappe",
+        xsi_type="moetemappe" if m.start is not None else None,
         system_id=record_system_id(m.id),
         folder_id=m.reference,
         title=m.title,
@@ -153,9 +176,13 @@ def write_meeting(x: XmlWriter, m: ExportMeeting, state: WriteState) -> None:
             _write_agenda_item(x, m, index, number, title, decision, created_at, state)
         if m.minutes_text is not None and m.minutes_text.strip():
             _write_minutes(x, m, created_at, state)
+        if m.start is None:
+            state.bump("meetings")
+            return
         x.leaf("moetenummer", required(m.reference, UNKNOWN))
         x.leaf("utvalg", required(m.organiser, UNKNOWN))
-        x.leaf("moetedato", fmt_date(m.start or created_at))
+        x.leaf("moetedato", fmt_date(m.start))
+        state.saw(m.start)
         x.opt("moetested", m.place)
         for name, role in present:
             with x.node("moetedeltaker"):
@@ -236,7 +263,7 @@ def _news_versions(n: ExportNews) -> Sequence[ExportRecordVersion]:
     return [ExportRecordVersion(1, n.title, n.body, n.created_at, n.created_by, "created")]
 
 
-def write_news(x: XmlWriter, n: ExportNews, state: WriteState) -> None:
+def write_news(x: XmlWriter, n: ExportNews, case: JournalCase, state: WriteState) -> None:
     versions = _news_versions(n)
     objects = tuple(
         DocObject(version_system_id(n.id, v.version), v.version, v.text, v.recorded_at,
@@ -256,6 +283,8 @@ def write_news(x: XmlWriter, n: ExportNews, state: WriteState) -> None:
         description=n.lede,
         documents=(document,),
         notes=notes,
+        # A published news item is sent out, to the public at large.
+        correspondents=(Correspondent("Mottaker", PUBLIC_RECIPIENT),),
         screening=screening_for(n.restricted, n.restriction_basis, "tittel", "beskrivelse"),
     )
     sent = n.published_at if isinstance(n.published_at, datetime) else None
@@ -263,7 +292,8 @@ def write_news(x: XmlWriter, n: ExportNews, state: WriteState) -> None:
         journal_fields(
             x,
             state,
-            registered=as_utc(n.created_at),
+            reg,
+            case,
             number_in_case=1,
             post_type="Utgående dokument",
             document_date=n.published_at,
@@ -283,7 +313,7 @@ def statement_title(s: ExportStatement) -> str:
     return f"Uttalelse fra {who}"
 
 
-def write_statement(x: XmlWriter, s: ExportStatement, state: WriteState) -> None:
+def write_statement(x: XmlWriter, s: ExportStatement, case: JournalCase, state: WriteState) -> None:
     title = statement_title(s)
     document = Document(
         derived_id("dokumentbeskrivelse", s.id), "Uttalelse", title, s.created_at, s.created_by,
@@ -315,11 +345,35 @@ def write_statement(x: XmlWriter, s: ExportStatement, state: WriteState) -> None
         journal_fields(
             x,
             state,
-            registered=as_utc(s.created_at),
+            reg,
+            case,
             number_in_case=1,
-            post_type="Organinternt dokument uten oppfølging",
+            # Received from the speaker (the Avsender), as quoted or minuted.
+            post_type="Inngående dokument",
             document_date=s.said_at,
         )
     state.saw(s.said_at)
     state.bump("statements")
 
+
+
+def record_dates(record: ExportAgreement | ExportMeeting | ExportNews | ExportStatement
+                 ) -> list[date | datetime]:
+    """Every date the package states for a record (its folder, registrations, documents)."""
+    found: list[date | datetime | None] = [record.created_at]
+    if isinstance(record, ExportAgreement):
+        found += [d for v in record.versions for d in (v.recorded_at, v.valid_from)]
+    elif isinstance(record, ExportMeeting):
+        found += [record.start, record.end]
+    elif isinstance(record, ExportNews):
+        found += [record.published_at, *(v.recorded_at for v in record.versions)]
+    else:
+        found.append(record.said_at)
+    return [d for d in found if d is not None]
+
+
+def within(value: date | datetime, start: date | None, end: date | None) -> bool:
+    """Whether a stated date falls in [start, end], read both as written (the local calendar
+    date of an xs:date) and in UTC (the date of an xs:dateTime)."""
+    days = {value.date(), as_utc(value).date()} if isinstance(value, datetime) else {value}
+    return all((start is None or day >= start) and (end is None or day <= end) for day in days)

@@ -3,102 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
 
-from archive.export.noark5.ids import DOCUMENT_DIR, NS_XSI, UNKNOWN
-from archive.export.noark5.spool import PackageFile, Spool
-from archive.export.noark5.values import access_code, clean, fmt_date, fmt_datetime, latest, required
-
-ProgressCallback = Callable[[int], None]
-
-
-@dataclass
-class WriteState:
-    """Running totals shared by the writers of one package; lookups live in the spool."""
-
-    out_dir: Path
-    progress: ProgressCallback | None
-    spool: Spool
-    counts: dict[str, int] = field(default_factory=dict)
-    journal_seq: dict[int, int] = field(default_factory=dict)
-    records_done: int = 0
-    first_date: date | None = None
-    last_date: date | None = None
-    restricted: bool = False
-
-    def bump(self, key: str, n: int = 1) -> None:
-        self.counts[key] = self.counts.get(key, 0) + n
-
-    def remember(self, system_id: str) -> None:
-        self.spool.add_unit(uuid.UUID(system_id).bytes)
-
-    def knows(self, system_id: str) -> bool:
-        return self.spool.has_unit(uuid.UUID(system_id).bytes)
-
-    def next_journal_number(self, year: int) -> int:
-        self.journal_seq[year] = self.journal_seq.get(year, 0) + 1
-        return self.journal_seq[year]
-
-    def saw(self, value: date | datetime) -> None:
-        day = value.date() if isinstance(value, datetime) else value
-        self.first_date = day if self.first_date is None else min(self.first_date, day)
-        self.last_date = day if self.last_date is None else max(self.last_date, day)
-
-    def record_done(self) -> None:
-        self.records_done += 1
-        if self.progress is not None:
-            self.progress(self.records_done)
-
-
-# --------------------------------------------------------------------------- xml helper
-
-
-class XmlWriter:
-    """Indenting wrapper over lxml's incremental writer: one element at a time, flat memory."""
-
-    def __init__(self, xf: Any, namespace: str) -> None:
-        self._xf = xf
-        self._ns = namespace
-        self._depth = 0
-
-    def _indent(self) -> None:
-        self._xf.write("\n" + "  " * self._depth)
-
-    @contextmanager
-    def node(
-        self,
-        name: str,
-        xsi_type: str | None = None,
-        nsmap: dict[str | None, str] | None = None,
-        attrib: dict[str, str] | None = None,
-    ) -> Iterator[None]:
-        attrs = dict(attrib or {})
-        if xsi_type:
-            attrs[f"{{{NS_XSI}}}type"] = xsi_type
-        if self._depth:
-            self._indent()
-        with self._xf.element(f"{{{self._ns}}}{name}", attrs, nsmap=nsmap):
-            self._depth += 1
-            yield
-            self._depth -= 1
-            self._indent()
-
-    def leaf(self, name: str, value: object) -> None:
-        self._indent()
-        with self._xf.element(f"{{{self._ns}}}{name}"):
-            self._xf.write(clean(value))
-
-    def opt(self, name: str, value: object) -> None:
-        """Optional element: written only when it has content (minLength 1 everywhere)."""
-        if value is not None and clean(value).strip():
-            self.leaf(name, clean(value).strip())
-
+from archive.export.noark5.ids import DOCUMENT_DIR, UNKNOWN
+from archive.export.noark5.spool import PackageFile
+from archive.export.noark5.journals import JournalCase, JournalPost
+from archive.export.noark5.state import Deferred, WriteState, XmlWriter
+from archive.export.noark5.values import access_code, as_utc, fmt_date, fmt_datetime, required
 
 # --------------------------------------------------------------------------- units
 
@@ -222,14 +136,15 @@ def _write_document_object(x: XmlWriter, obj: DocObject, state: WriteState) -> N
     with x.node("dokumentobjekt"):
         x.leaf("systemID", obj.system_id)
         x.leaf("versjonsnummer", obj.version)
-        x.leaf("variantformat", "Produksjonsformat")
+        # The delivered file is the archival version (plain UTF-8 text is an archival format).
+        x.leaf("variantformat", "Arkivformat")
         x.leaf("format", "TXT")
         x.leaf("formatDetaljer", "text/plain; charset=UTF-8")
         x.leaf("opprettetDato", fmt_datetime(obj.created_at))
         x.leaf("opprettetAv", required(obj.created_by, UNKNOWN))
         x.leaf("referanseDokumentfil", stored.path)
         x.leaf("sjekksum", stored.sha256)
-        x.leaf("sjekksumAlgoritme", "SHA-256")
+        x.leaf("sjekksumAlgoritme", "SHA256")  # M705's spelling
         x.leaf("filstoerrelse", stored.size)
     state.remember(obj.system_id)
     state.bump("dokumentobjekt")
@@ -274,25 +189,46 @@ def registration_unit(
 def journal_fields(
     x: XmlWriter,
     state: WriteState,
+    reg: Registration,
+    case: JournalCase,
     *,
-    registered: datetime,
     number_in_case: int,
     post_type: str,
     document_date: date | datetime | None = None,
     sent: datetime | None = None,
 ) -> None:
-    """journalpost extension: the journal numbering is per year, in export order."""
+    """journalpost extension, and the post's entry in both journals.
+
+    journaldato is the registration's own date (a system date, like opprettetDato); the journal
+    numbering is per year, in export order.
+    """
+    registered = as_utc(reg.created_at)
     year = registered.year
+    sequence = state.next_journal_number(year)
     x.leaf("journalaar", year)
-    x.leaf("journalsekvensnummer", state.next_journal_number(year))
+    x.leaf("journalsekvensnummer", sequence)
     x.leaf("journalpostnummer", number_in_case)
     x.leaf("journalposttype", post_type)
     x.leaf("journalstatus", "Arkivert")
     x.leaf("journaldato", fmt_date(registered))
     if document_date is not None:
         x.leaf("dokumentetsDato", fmt_date(document_date))
+        state.saw(document_date)
     if sent is not None:
         x.leaf("sendtDato", fmt_datetime(sent))
+        state.saw(sent)
+    state.journal.add(registered)
+    if state.journals is not None:
+        screening = reg.screening
+        state.journals.add(case, JournalPost(
+            system_id=reg.system_id, registration_id=reg.registration_id, year=year,
+            sequence=sequence, number=number_in_case, title=required(reg.title, UNKNOWN),
+            public_title=reg.public_title, journal_date=registered.date(),
+            document_date=document_date, unit=case.unit, handler=required(reg.created_by, UNKNOWN),
+            correspondents=tuple((c.kind, required(c.name, UNKNOWN)) for c in reg.correspondents),
+            basis=None if screening is None else (screening.basis or "Ikke oppgitt"),
+            screened_metadata=() if screening is None else screening.metadata,
+        ), state)
 
 
 @contextmanager
@@ -304,9 +240,9 @@ def folder_unit(
     folder_id: str,
     title: str,
     public_title: str,
-    created_at: datetime,
+    created_at: datetime | Deferred,
     created_by: str,
-    closed_at: datetime,
+    closed_at: datetime | Deferred,
     closed_by: str,
     xsi_type: str | None = None,
     description: str | None = None,
@@ -321,9 +257,9 @@ def folder_unit(
         x.leaf("tittel", required(title, UNKNOWN))
         x.leaf("offentligTittel", public_title)
         x.opt("beskrivelse", description)
-        x.leaf("opprettetDato", fmt_datetime(created_at))
+        x.leaf("opprettetDato", _instant(created_at))
         x.leaf("opprettetAv", required(created_by, UNKNOWN))
-        x.leaf("avsluttetDato", fmt_datetime(latest(created_at, closed_at)))
+        x.leaf("avsluttetDato", _instant(closed_at))
         x.leaf("avsluttetAv", required(closed_by, UNKNOWN))
         for name, role in parties:
             with x.node("part"):
@@ -335,5 +271,11 @@ def folder_unit(
         yield
     state.remember(system_id)
     state.bump("mappe")
-    state.saw(created_at)
+    for value in (created_at, closed_at):
+        if isinstance(value, datetime):
+            state.saw(value)
 
+
+
+def _instant(value: datetime | Deferred) -> str:
+    return value if isinstance(value, Deferred) else fmt_datetime(value)

@@ -9,7 +9,16 @@ from pathlib import Path
 from lxml import etree
 
 from archive.export import addml
-from archive.export.noark5.ids import ADDML_SCHEMA, ARKIVSTRUKTUR, ARKIVUTTREKK, ENDRINGSLOGG, NOARK_SCHEMAS
+from archive.export.noark5.ids import (
+    ADDML_SCHEMA,
+    ARKIVSTRUKTUR,
+    ARKIVUTTREKK,
+    ENDRINGSLOGG,
+    JOURNALS,
+    LOEPENDE_JOURNAL,
+    NOARK_SCHEMAS,
+    OFFENTLIG_JOURNAL,
+)
 from archive.export.noark5.spool import Spool
 from archive.export.noark5.values import sha256_file
 
@@ -26,7 +35,8 @@ def _schema(path: Path, errors: list[str]) -> etree.XMLSchema | None:
         return None
 
 
-_FREED = frozenset({"mappe", "registrering", "dokumentbeskrivelse", "endring", "dataObject"})
+_FREED = frozenset({"mappe", "registrering", "dokumentbeskrivelse", "endring", "dataObject",
+                    "journalregistrering"})
 
 
 def _iter_valid(
@@ -123,6 +133,17 @@ def _check_endringslogg(
     return total
 
 
+def _check_journal(out_dir: Path, schema_dir: Path, name: str, errors: list[str]) -> int | None:
+    """Validate one journal against its own schema; the number of journalregistreringer."""
+    path = out_dir / name
+    if not path.exists():
+        return None
+    schema = _schema(schema_dir / name.replace(".xml", ".xsd"), errors)
+    if schema is None:
+        return None
+    return sum(1 for _ in _iter_valid(path, schema, errors, {"journalregistrering"}))
+
+
 def _same_bytes(one: Path, two: Path) -> bool:
     """Byte equality read in chunks (no cache, unlike filecmp)."""
     if one.stat().st_size != two.stat().st_size:
@@ -163,8 +184,15 @@ def validate_package(
     try:
         counts = _check_arkivstruktur(out_dir, noark_dir, units, errors)
         counts["endring"] = _check_endringslogg(out_dir, noark_dir, units, errors)
+        journal_counts = {name: _check_journal(out_dir, noark_dir, name, errors) for name in JOURNALS}
     finally:
         units.close()
+    found = {n for n in journal_counts.values() if n is not None}
+    if len(found) > 1:
+        errors.append(f"{LOEPENDE_JOURNAL} and {OFFENTLIG_JOURNAL} hold different numbers of "
+                      f"journalregistreringer: {sorted(found)}")
+    if found:
+        counts["journalregistrering"] = max(found)
     _check_schema_copies(out_dir, noark_dir, addml_dir, errors)
     addml_schema = _schema(addml_dir / ADDML_SCHEMA, errors)
     if addml_schema is not None:

@@ -14,8 +14,10 @@ from archive.export.noark5.ids import SCREENED_TITLE, UNKNOWN
 
 T = TypeVar("T")
 
-# Characters XML 1.0 cannot carry at all; lxml refuses them, so they are dropped.
-_XML_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Marks a deferred value (see state.py); a private-use character no real text needs.
+DEFER_MARK = "\ue000"
+# Characters XML 1.0 cannot carry at all (lxml refuses them) and the deferred mark are dropped.
+_XML_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue001-\ufffd\U00010000-\U0010ffff]")
 _CASE_REF = re.compile(r"^\s*(\d{4})\s*/\s*(\d+)\s*$")
 _OFFL_PARAGRAPH = re.compile(r"offl\w*\.?\s*§\s*(\d+\s*[a-z]?)", re.IGNORECASE)
 

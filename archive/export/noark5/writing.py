@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,121 +18,24 @@ from archive.export.noark5.ids import (
     ARKIVUTTREKK,
     EMPTY_VALUE,
     ENDRINGSLOGG,
-    FIELD_TO_NOARK,
+    JOURNALS,
     NOARK_SCHEMAS,
     NOT_CHANGES,
-    NS_ARKIVSTRUKTUR,
     NS_ENDRINGSLOGG,
     NS_XSI,
     UNKNOWN,
-    derived_id,
     record_system_id,
     version_system_id,
 )
-from archive.export.noark5.records import write_agreement, write_meeting, write_news, write_statement
+from archive.export.noark5.codes import noark_element
+from archive.export.noark5.journals import JournalWriter
+from archive.export.noark5.structure import end_with_newline, period_values, write_arkivstruktur
+from archive.export.noark5.state import resolve_deferred
 from archive.export.noark5.spool import PackageFile, PackageFiles, PackageReport, Spool
-from archive.export.noark5.units import ProgressCallback, WriteState, XmlWriter, folder_unit
-from archive.export.noark5.values import as_utc, fmt_date, fmt_datetime, peek, required, sha256_file
+from archive.export.noark5.state import ProgressCallback, WriteState, XmlWriter
+from archive.export.noark5.values import fmt_date, fmt_datetime, peek, required, sha256_file
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class _Frame:
-    """Dates of the arkiv/arkivdel (and the container folders), fixed before streaming."""
-
-    opened: datetime
-    closed: datetime
-    closed_by: str
-
-
-def _frame(archive: ExportArchive) -> _Frame:
-    # Derived from the period when given, so the export time does not leak into
-    # arkivstruktur.xml and repeated exports stay byte-identical.
-    opened = (datetime.combine(archive.period_from, time(0), tzinfo=timezone.utc)
-              if archive.period_from else as_utc(archive.exported_at))
-    closed = (datetime.combine(archive.period_to, time(23, 59, 59), tzinfo=timezone.utc)
-              if archive.period_to else as_utc(archive.exported_at))
-    return _Frame(opened, max(opened, closed), required(archive.system_name, UNKNOWN))
-
-
-def _write_container(
-    x: XmlWriter,
-    state: WriteState,
-    archive: ExportArchive,
-    frame: _Frame,
-    key: str,
-    title: str,
-    items: Iterable[T],
-    write: Callable[[XmlWriter, T, WriteState], None],
-) -> None:
-    """A plain mappe grouping registrations that have no folder of their own."""
-    first, items = peek(items)
-    if first is None:
-        return  # no empty containers: they would only add noise to the counts
-    system_id = derived_id("container", archive.name, key)
-    with folder_unit(
-        x, state, system_id=system_id, folder_id=title, title=title, public_title=title,
-        created_at=frame.opened, created_by=frame.closed_by, closed_at=frame.closed,
-        closed_by=frame.closed_by,
-    ):
-        for item in items:
-            write(x, item, state)
-            state.record_done()
-
-
-def end_with_newline(path: Path) -> None:
-    # lxml's incremental writer cannot write after the root closes; POSIX tools like a final
-    # newline, so it is appended afterwards.
-    with path.open("ab") as handle:
-        handle.write(b"\n")
-
-
-def _write_arkivstruktur(archive: ExportArchive, path: Path, state: WriteState) -> None:
-    frame = _frame(archive)
-    creator = required(archive.creator, UNKNOWN)
-    schema_location = f"{NS_ARKIVSTRUKTUR} arkivstruktur.xsd"
-    with etree.xmlfile(str(path), encoding="utf-8") as xf:
-        xf.write_declaration()
-        x = XmlWriter(xf, NS_ARKIVSTRUKTUR)
-        with x.node("arkiv", nsmap={None: NS_ARKIVSTRUKTUR, "xsi": NS_XSI},
-                    attrib={f"{{{NS_XSI}}}schemaLocation": schema_location}):
-            x.leaf("systemID", derived_id("arkiv", archive.name))
-            x.leaf("tittel", required(archive.name, UNKNOWN))
-            x.leaf("arkivstatus", "Avsluttet" if archive.period_to else "Opprettet")
-            x.leaf("dokumentmedium", "Elektronisk arkiv")
-            x.leaf("opprettetDato", fmt_datetime(frame.opened))
-            x.leaf("opprettetAv", frame.closed_by)
-            x.leaf("avsluttetDato", fmt_datetime(frame.closed))
-            x.leaf("avsluttetAv", frame.closed_by)
-            with x.node("arkivskaper"):
-                x.leaf("arkivskaperID", required(archive.creator_id, creator))
-                x.leaf("arkivskaperNavn", creator)
-            with x.node("arkivdel"):
-                x.leaf("systemID", derived_id("arkivdel", archive.name))
-                x.leaf("tittel", required(archive.name, UNKNOWN))
-                x.leaf("arkivdelstatus",
-                       "Avsluttet periode" if archive.period_to else "Aktiv periode")
-                x.leaf("dokumentmedium", "Elektronisk arkiv")
-                x.leaf("opprettetDato", fmt_datetime(frame.opened))
-                x.leaf("opprettetAv", frame.closed_by)
-                x.leaf("avsluttetDato", fmt_datetime(frame.closed))
-                x.leaf("avsluttetAv", frame.closed_by)
-                if archive.period_from:
-                    x.leaf("arkivperiodeStartDato", fmt_date(archive.period_from))
-                if archive.period_to:
-                    x.leaf("arkivperiodeSluttDato", fmt_date(archive.period_to))
-                for agreement in archive.agreements:
-                    write_agreement(x, agreement, creator, state)
-                    state.record_done()
-                for meeting in archive.meetings:
-                    write_meeting(x, meeting, state)
-                    state.record_done()
-                _write_container(x, state, archive, frame, "news", "Nyhetssaker",
-                                 archive.news, write_news)
-                _write_container(x, state, archive, frame, "statements", "Uttalelser",
-                                 archive.statements, write_statement)
-    end_with_newline(path)
 
 
 def change_unit_id(change: ExportChange, known: Callable[[str], bool] | None = None) -> str:
@@ -171,8 +73,9 @@ def _write_endringslogg(
                                     "the record is not in this export")
                 with x.node("endring"):
                     x.leaf("referanseArkivenhet", unit)
-                    x.leaf("referanseMetadata", FIELD_TO_NOARK.get(change.field, change.field))
+                    x.leaf("referanseMetadata", noark_element(change.field))
                     x.leaf("endretDato", fmt_datetime(change.changed_at))
+                    state.saw(change.changed_at)
                     x.leaf("endretAv", required(change.changed_by, UNKNOWN))
                     x.leaf("tidligereVerdi", _value(change.old_value))
                     x.leaf("nyVerdi", _value(change.new_value))
@@ -180,6 +83,17 @@ def _write_endringslogg(
                 state.record_done()
     end_with_newline(path)
     return True
+
+
+def _report_outside(archive: ExportArchive, start: date, end: date, state: WriteState,
+                    warnings: list[str]) -> None:
+    """A period asked for must hold every date; the selection (from_archive) sees to that."""
+    first, last = state.dates.first, state.dates.last
+    if archive.period_from is None and archive.period_to is None or first is None or last is None:
+        return
+    if first.date() < start or last.date() > end:
+        warnings.append(f"dates from {fmt_date(first)} to {fmt_date(last)} fall outside the "
+                        f"archival period {fmt_date(start)}–{fmt_date(end)}")
 
 
 def _schema_dirs(
@@ -241,17 +155,38 @@ def write_package(
     spool = Spool()
     try:
         state = WriteState(out_dir, progress, spool)
-        _write_arkivstruktur(archive, out_dir / ARKIVSTRUKTUR, state)
+        creator = required(archive.creator, UNKNOWN)
+        journals = JournalWriter(out_dir, required(archive.creator_id, creator), creator)
+        state.journals = journals
+        try:
+            write_arkivstruktur(archive, out_dir / ARKIVSTRUKTUR, state)
+        finally:
+            journals.close()
+            state.journals = None
         has_log = _write_endringslogg(archive.changes, out_dir / ENDRINGSLOGG, state,
                                       report.warnings)
+        start, end, values = period_values(archive, state)
+        resolve_deferred(out_dir / ARKIVSTRUKTUR, {**values, **state.deferred})
+        has_journals = state.counts.get("journalregistrering", 0) > 0
+        for name in JOURNALS:
+            if has_journals:
+                # The journals' own schema wants at least one journalregistrering.
+                end_with_newline(out_dir / name)
+                resolve_deferred(out_dir / name, {**JournalWriter.head_values(state),
+                                                  **state.deferred})
+            else:
+                (out_dir / name).unlink()
+        _report_outside(archive, start, end, state, report.warnings)
         noark_dir, addml_dir = _schema_dirs(schema_dir, addml_schema_dir)
         _copy_schemas(noark_dir, addml_dir, out_dir)
         if noark_dir is None:
             report.warnings.append("no schema_dir given: the official schemas were not copied")
 
-        for key in ("mappe", "registrering", "dokumentbeskrivelse", "dokumentobjekt", "endring"):
+        for key in ("mappe", "registrering", "dokumentbeskrivelse", "dokumentobjekt", "endring",
+                    "journalregistrering"):
             state.counts.setdefault(key, 0)
-        xml_files = [ARKIVSTRUKTUR] + ([ENDRINGSLOGG] if has_log else [])
+        xml_files = [ARKIVSTRUKTUR] + ([ENDRINGSLOGG] if has_log else []) + \
+            (list(JOURNALS) if has_journals else [])
         schemas = [n for n in (*NOARK_SCHEMAS, ADDML_SCHEMA) if (out_dir / n).exists()]
         described = {name: _package_file(out_dir, name) for name in xml_files + schemas}
         # arkivuttrekk.xml describes the XML files and schemas only (a fixed handful, not one
@@ -263,11 +198,11 @@ def write_package(
                 creator=archive.creator,
                 system_name=archive.system_name,
                 exported_at=fmt_datetime(archive.exported_at),
-                period_from=fmt_date(archive.period_from or state.first_date
-                                     or archive.exported_at),
-                period_to=fmt_date(archive.period_to or state.last_date or archive.exported_at),
+                period_from=fmt_date(start),
+                period_to=fmt_date(end),
                 files={name: (f.sha256, f.size) for name, f in described.items()},
                 has_change_log=has_log,
+                has_journals=has_journals,
                 counts=dict(state.counts),
                 contains_restricted=state.restricted,
             ),
