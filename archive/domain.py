@@ -27,6 +27,12 @@ Source = dict[str, str]
 
 # Where a news update's publication date came from (`archive.importers.source` DATE_FROM_*).
 NEWS_DATE_SOURCES = ("text", "metadata", "url", "operator")
+# What a reader is told about a date that is not the article's own date line.
+NEWS_DATE_NOTES = {
+    "metadata": "dato fra sidens metadata",
+    "url": "dato fra nettadresse",
+    "operator": "dato oppgitt av arkivar",
+}
 
 
 def natural_id(kind: str, key: str) -> UUID:
@@ -707,6 +713,11 @@ class NewsUpdate(Record):
             raise InvalidCommand("the news update is already unpublished")
         require_reason(reason, "unpublishing")
         self.status = "unpublished"
+
+    def view(self) -> dict[str, Any]:
+        state = super().view()
+        state["date_note"] = NEWS_DATE_NOTES.get(self.date_source) if self.published_at else "dato ukjent"
+        return state
 
     def valid_from(self) -> str | None:
         """Publication date for the first version, update date for an Updated one (None: unknown)."""

@@ -404,24 +404,33 @@ def _import_minutes(
             report.status = "unchanged"
         report.records.append({"kind": "meeting", "id": meeting.id, "reference": meeting.reference})
     service.wait(uow.position)
-    state = app.record_state(meeting.id)
-    report.meetings.append(
-        {
-            "id": meeting.id,
-            "reference": meeting.reference,
-            "body": minutes.body,
-            "organisation": minutes.organisation,
-            "date": day_known.isoformat() if day_known else None,
-            "start_time": minutes.start_time.strftime("%H:%M") if minutes.start_time else None,
-            "end_time": minutes.end_time.strftime("%H:%M") if minutes.end_time else None,
-            "start": state.get("start"),
-            "status": state.get("status"),
-            "place": minutes.place,
-            "agenda_items": [{"number": i["number"], "title": i["title"]} for i in state.get("agenda") or agenda],
-            "present_count": sum(1 for p in minutes.participants if p.present),
-            "participants": len(minutes.participants),
-        }
-    )
+    report.meetings.append(_meeting_summary(app.record_state(meeting.id), minutes.body))
+
+
+def _meeting_summary(state: dict[str, Any], body: str | None) -> dict[str, Any]:
+    """What the archive now holds about a meeting (read back from the record, not the parser).
+
+    `body` (the utval) is the part of the stored title before the date.
+    """
+    start = state.get("start")
+    clock = start[11:16] if start and len(start) > 10 else None  # stored with its Oslo offset
+    people = state.get("participants") or []
+    return {
+        "id": state["id"],
+        "reference": state["reference"],
+        "title": state.get("title"),
+        "body": body,
+        "organiser": state.get("organiser_name"),
+        "date": start[:10] if start else None,
+        "start_time": clock,
+        "start": start,
+        "end": state.get("end"),
+        "status": state.get("status"),
+        "place": state.get("place"),
+        "agenda_items": [{"number": i["number"], "title": i["title"]} for i in state.get("agenda") or []],
+        "present_count": sum(1 for p in people if p.get("present")),
+        "participants": len(people),
+    }
 
 
 def _import_agreement(
