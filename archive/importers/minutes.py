@@ -51,6 +51,9 @@ class ParsedMinutes:
     language: str
     source_url: str | None
     warnings: list[str] = field(default_factory=list)
+    # Members of the body present: the number the text states ("Til stede: 33 representanter"),
+    # else the members listed as present, without the administration, secretaries and guests.
+    present_count: int | None = None
 
 
 # Every label we know; a value runs from its label to the next one.
@@ -63,7 +66,8 @@ _LABELS = (
     r"Faste medlemmer til stede|Varamedlemer til stades|Varamedlemmer til stede|Forfall til møtet|"
     r"Forfall|Ikkje møtt|Ikke møtt|Fråvær|Fravær|Frafall|I tillegg deltok|Andre til stede|"
     r"Til stades med møte- og talerett|Sekretariat for møtet|Fra administrasjonen|Frå administrasjonen|"
-    r"Saksliste|Sakliste|Underskrifter|Møtedeltakarar|Medlemmer|Varamedlemmer|Andre|"
+    r"Saksliste|Sakliste|Underskrifter|Møtedeltakarar|Medlemmer|Varamedlemmer|Andre|Organisasjon|"
+    r"Møtenummer|Møtenr|Behandlingsmåte|"
     # Longer forms first: the alternation takes the first that fits.
     r"Faste medlemmer som møtte|Faste medlemer som møtte|Varamedlemmer som møtte|"
     r"Varamedlemer som møtte|Fra administrasjonen møtte|Frå administrasjonen møtte|Frammøtte|"
@@ -71,7 +75,7 @@ _LABELS = (
     r"Følgende faste medlemmer møtte|Følgende medlemmer møtte|Følgende medlemmer hadde forfall|"
     r"Følgende faste medlemmer hadde forfall|Følgende varamedlemmer møtte|Fra administrasjon møtte|"
     r"Følgjande faste medlemer møtte|Følgjande medlemer hadde forfall|Følgjande varamedlemer møtte|"
-    r"Frå administrasjonen møtte"
+    r"Frå administrasjonen møtte|Administrasjonen"
 )
 # Section labels may stand without a colon ("Forfall", "Medlemmer"); other labels need one,
 # so that "utval" or "tid" inside a sentence is not taken for a label.
@@ -81,7 +85,7 @@ _COLONLESS = (
     r"Ikke møtt|Fråvær|Fravær|Møtedeltakarar|Medlemmer|Varamedlemmer|Saksliste|Sakliste|Underskrifter|"
     r"Møtande varamedlemer|Møtande varamedlemmer|Møtende varamedlemmer|"
     r"Faste medlemmer som møtte|Faste medlemer som møtte|Varamedlemmer som møtte|Varamedlemer som møtte|"
-    r"Frammøtte|Fremmøtte|Møtte ikke|Møtte ikkje|Meldt forfall"
+    r"Frammøtte|Fremmøtte|Møtte ikke|Møtte ikkje|Meldt forfall|Administrasjonen"
 )
 _COLONLESS = "|".join(sorted(_COLONLESS.split("|"), key=len, reverse=True))
 _LABELS = "|".join(sorted(_LABELS.split("|"), key=len, reverse=True))
@@ -98,8 +102,12 @@ _PRESENT = {
     "fremmøtte", "fra administrasjonen", "frå administrasjonen", "fra administrasjonen møtte",
     "frå administrasjonen møtte", "følgende faste medlemmer møtte", "følgende medlemmer møtte",
     "følgende varamedlemmer møtte", "fra administrasjon møtte", "følgjande faste medlemer møtte",
-    "følgjande varamedlemer møtte",
+    "følgjande varamedlemer møtte", "administrasjonen",
 }  # fmt: skip
+# Sections of people who attend for the administration: present, but not members.
+_STAFF_SECTIONS = {"fra administrasjonen", "frå administrasjonen", "fra administrasjonen møtte",
+                   "frå administrasjonen møtte", "fra administrasjon møtte", "administrasjonen",
+                   "sekretariat for møtet", "i tillegg deltok", "andre til stede"}
 _ABSENT = {
     "forfall til møtet", "forfall", "ikkje møtt", "ikke møtt", "fråvær", "fravær", "frafall",
     "møtte ikke", "møtte ikkje", "meldt forfall", "forfall meldt", "ikke til stede", "ikkje til stades",
@@ -144,10 +152,13 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _CASE = re.compile(
-    r"(?<![\d/])(?<!\d-)(?:(?P<prefix>PS|RS|(?:[A-ZÆØÅ]{1,4}-)?(?:[Ss]ak|SAK)|Styresak|STYRESAK)\s*(?:nr\.?\s*)?)?"
+    r"(?<![\d/])(?<!\d[-–])(?:(?P<prefix>PS|RS|(?:[A-ZÆØÅ]{1,4}-)?(?:[Ss]ak|SAK)|Styresak|STYRESAK)\s*(?:nr\.?\s*)?)?"
     r"(?P<number>\d{1,3}/(?:\d{2}|(?:19|20)\d{2}))"
-    r"(?![\d/]|-\d)"
+    r"(?![\d/]|[-–]\d)"
     r"|\b(?:Sak|SAK)\s+(?P<plain>\d{1,3})\s*:"
+    # "Sak 33 Godkjenning av innkalling": an IKS board numbers its cases without a year.
+    r"|^[^\S\n]*(?:Sak|SAK|Styresak|STYRESAK)\s+(?:nr\.?\s*)?(?P<bare>\d{1,3})(?=[^\S\n]+[A-ZÆØÅ«\"])",
+    re.MULTILINE,
 )
 _PROPOSAL = re.compile(
     r"(?:forslag til vedtak|framlegg til vedtak|innstilling|tilråding|rådmannen tilrår|"
@@ -172,9 +183,16 @@ _ADOPTION_ONLY = re.compile(
 )
 # A case number mentioned in passing ("etter sak 091/16", "til sak 055/13 og 056/13").
 _REFERENCE_BEFORE = re.compile(
-    r"(?:\bsak|\bsaka|\bsaker|\bsakene|\btil|\bog|\bi|\bjf\.?|\barbeidsdokument|\bdokument|"
-    r"\bvedlegg|\bunder|\better|\bfrå|\bfra)\s+$"
+    r"(?:\bsak|\bsaka|\bsaker|\bsakene|\btil|\bog|\bi|\bjf\.?|\bjfr\.?|\bsjå|\bse|\barbeidsdokument|"
+    r"\bdokument|\bvedlegg|\bunder|\better|\bfrå|\bfra|\bf\.o\.m\.?|\bt\.o\.m\.?|\bfom\.?|\btom\.?|"
+    # "Protokoll fra møte 3/23", "Møtenummer: 4/23": the meeting's own number, not a case.
+    r"\bstyremøte|\bmøtenummer\s*:|\bmøtenr\.?\s*:?)\s+$",
+    re.IGNORECASE,
 )
+# What follows a case number where it heads an item: a title (capital, digit or quote mark),
+# possibly after ":" or "-". A lower-case word after it means a sentence mentions the case
+# ("sak 099/16 etter sak 091/16", "Sak nr. 62/08 ble behandlet som sak nr. 1").
+_HEADING_AFTER = re.compile(r"[^\S\n]*(?:[:.\-–][^\S\n]*)?(?:$|\n|[A-ZÆØÅ0-9«\"])")
 _ADOPTED = re.compile(r"\b(?:vedteke|vedtatt|vedtekne|vedtok)\b", re.IGNORECASE)
 _UNANIMOUS = re.compile(r"samrøystes|enstemmig|einstemmig", re.IGNORECASE)
 _ROLE_WORDS = (
@@ -226,6 +244,26 @@ _HEADER_LINE = re.compile(
     r"^(?:(?:Navn|Namn|Funksjon|Representerer|Parti|Rolle|Møtte for|Kommune|Stilling)\s*)+$", re.MULTILINE
 )
 _SECTION_CAP = 1500
+# "Møteprotokoll Kommunestyret 28.05.2008 kl. 18:00 Rådhuset": body, date, time and place on
+# the one header line some systems print instead of labels.
+_HEADER_LINE_META = re.compile(
+    r"^[^\S\n]*(?i:møteprotokoll|møtebok|protokoll|møtereferat|referat)[^\S\n]+(?:(?i:for|frå|fra)[^\S\n]+)?"
+    r"(?P<body>[A-ZÆØÅ][^\n\d]{2,60}?)[^\S\n]+(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}\.\s+[a-zæøå]+\s+\d{4})"
+    r"[^\S\n]*,?[^\S\n]*(?:(?i:kl)\.?[^\S\n]*)?(?P<time>\d{1,2}[:.]\d{2})(?:[^\S\n]*[-–][^\S\n]*\d{1,2}[:.]\d{2})?"
+    r"[^\S\n]*,?[^\S\n]+(?P<place>[A-ZÆØÅ][^\n]{1,80}?)[^\S\n]*$",
+    re.MULTILINE,
+)
+_PLACE_NOTE = re.compile(r"\s*\((?i:obs|nb|merk|merknad)\b")
+# Roles of people who attend without being members: they are not counted as present.
+_STAFF = re.compile(
+    r"(?i)\b(?:daglig leder|dagleg leiar|økonomisjef|rådmann|kommunedirektør|kommunalsjef|sekretær|"
+    r"referent|konsulent|rådgiver|rådgjevar|organisasjonssjef|direktør|sjef|saksbehandler|sakshandsamar|"
+    r"administrasjon|tilsett|ansatt|gjest|observatør)"
+)
+_STATED_PRESENT = re.compile(
+    r"(?i)\b(?:til stede|til stades|møtt|frammøtte|fremmøtte)\s*:?\s*(?P<n>\d{1,3})\s+"
+    r"(?:representantar|representanter|medlemer|medlemmer|av\s+\d{1,3})"
+)
 
 
 def parse_minutes(text: str) -> ParsedMinutes:
@@ -243,6 +281,7 @@ def parse_minutes(text: str) -> ParsedMinutes:
     start, end = _find_times(body_text)
     participants = _find_participants(labels)
     items = _find_agenda_items(body_text, warnings)
+    present_count = _present_count(body_text, participants)
     for name, value in (
         ("body (utval)", body), ("date", meeting_date), ("place", place),
         ("start time", start), ("participants", participants), ("agenda items", items),
@@ -262,7 +301,17 @@ def parse_minutes(text: str) -> ParsedMinutes:
         language=header.language or guess_language(body_text),
         source_url=header.source_url,
         warnings=warnings,
+        present_count=present_count,
     )
+
+
+def _present_count(text: str, participants: list[ParsedParticipant]) -> int | None:
+    """The number present as stated, else the listed members present (not staff or guests)."""
+    stated = _STATED_PRESENT.search(text)
+    if stated:
+        return int(stated.group("n"))
+    members = [p for p in participants if p.present and not (p.role and _STAFF.search(p.role))]
+    return len(members) or None
 
 
 def _label_values(text: str) -> list[tuple[str, str]]:
@@ -272,6 +321,8 @@ def _label_values(text: str) -> list[tuple[str, str]]:
     for index, match in enumerate(matches):
         stop = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         value = text[match.end() : stop]
+        # Web protocols print the value on its own line after a blank one ("Utvalg:\n\nX").
+        value = value.lstrip(" \t:").lstrip("\n") if value.strip() else value
         value = value.split("\n\n")[0].strip()
         label = match.group("label") or match.group("section")
         pairs.append((label.lower(), value[:_SECTION_CAP]))
@@ -292,6 +343,13 @@ def _find_body(text: str, labels: list[tuple[str, str]]) -> str | None:
     stated = _first(labels, {"utval", "utvalg", "organ"})
     if stated:
         return stated
+    header = _HEADER_LINE_META.search(text)
+    if header:
+        return header.group("body")
+    # An IKS or company board: "Organisasjon: Agder Renovasjon IKS" names whose meeting it is.
+    company = _first(labels, {"organisasjon"})
+    if company:
+        return company
     titled = _TITLE_BODY.search(text)
     if titled:
         if titled.group("kind"):
@@ -338,7 +396,12 @@ def _find_place(text: str, labels: list[tuple[str, str]]) -> str | None:
     table = _HEADER_TABLE.search(text)
     if table:
         return table.group("place")
-    return _first(labels, {"møtestad", "møtested", "stad", "sted"})
+    place = _first(labels, {"møtestad", "møtested", "stad", "sted"})
+    if place is None:
+        header = _HEADER_LINE_META.search(text)
+        place = header.group("place") if header else None
+    # "Rådhuset (OBS! Befaring etter møtet)": a note to the members is not the place.
+    return _PLACE_NOTE.split(place)[0].strip(" ,") or None if place else None
 
 
 def _find_date(text: str, labels: list[tuple[str, str]]) -> date | None:
@@ -385,6 +448,8 @@ def _find_participants(labels: list[tuple[str, str]]) -> list[ParsedParticipant]
         for person in _people_in(value, present=label in _PRESENT):
             if person.role is None and "varamedlem" in label:
                 person = replace(person, role="varamedlem")
+            if person.role is None and label in _STAFF_SECTIONS:
+                person = replace(person, role="administrasjon")
             # An absent member listed again as present (or vice versa): the first listing wins.
             people.setdefault(person.name, person)
     return list(people.values())
@@ -424,6 +489,9 @@ def _clean_name(raw: str) -> tuple[str | None, str | None]:
 
 def _people_in(section: str, present: bool) -> list[ParsedParticipant]:
     section = _HEADER_LINE.sub("", section)
+    listed = _name_list(section)
+    if listed:
+        return [ParsedParticipant(name, None, None, present) for name in listed]
     best: list[re.Match[str]] = []
     for pattern in _PERSON_PATTERNS:
         found = list(pattern.finditer(section))
@@ -437,27 +505,44 @@ def _people_in(section: str, present: bool) -> list[ParsedParticipant]:
         if name is None:
             continue
         role = role or role_in_front
+        org = groups.get("org")
+        if org and not role and re.fullmatch(_TABLE_ROLE, org, re.IGNORECASE):
+            # "Eirik Kristiansen, Økonomisjef": a capitalised role, not an organisation.
+            role, org = org, None
         people.append(
             ParsedParticipant(
                 name=name,
                 role=role.lower() if role else None,
                 party=groups.get("party"),
                 present=present,
-                organisation=groups.get("org"),
+                organisation=org,
             )
         )
     return people
 
 
+def _name_list(section: str) -> list[str]:
+    """"Anne Lund, Per Moe, Kari Li" on one line: names only, separated by commas (or "og")."""
+    first = section.strip().split("\n")[0]
+    parts = [part.strip() for part in re.split(r",\s*|\s+og\s+", first) if part.strip()]
+    if len(parts) >= 2 and all(re.fullmatch(_NAME, part) for part in parts):
+        return parts
+    return []
+
+
 def _find_agenda_items(text: str, warnings: list[str]) -> list[ParsedAgendaItem]:
     """Every case number with the title at its first mention and the decision where one follows."""
-    occurrences = [m for m in _CASE.finditer(text) if not _REFERENCE_BEFORE.search(text[max(0, m.start() - 20) : m.start()])]
+    occurrences = [
+        m for m in _CASE.finditer(text)
+        if not _REFERENCE_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
+        and _HEADING_AFTER.match(text, m.end())
+    ]  # fmt: skip
     titles: dict[str, str | None] = {}
     proposals: dict[str, str | None] = {}
     decisions: dict[str, str | None] = {}
     unanimous: dict[str, bool | None] = {}
     for index, match in enumerate(occurrences):
-        number = match.group("number") or match.group("plain")
+        number = match.group("number") or match.group("plain") or match.group("bare")
         if match.group("prefix") == "RS":
             # Referatsaker are numbered in their own series: "RS 4/16" is not "PS 4/16".
             number = f"RS {number}"
@@ -470,7 +555,8 @@ def _find_agenda_items(text: str, warnings: list[str]) -> list[ParsedAgendaItem]
         decisions[number] = decisions.get(number) or decision
         unanimous[number] = unanimous.get(number) or agreed
     items = [ParsedAgendaItem(n, titles[n], proposals[n], decisions[n], unanimous[n]) for n in titles]
-    return _restore_lost_numbers(items, warnings)
+    # Titles are read long so that cases whose numbers were lost can be split off; then cut.
+    return [replace(i, title=i.title[:200] if i.title else None) for i in _restore_lost_numbers(items, warnings)]
 
 
 # "… prosjektperioden /17 Delegering …": a case number whose digits the PDF extraction lost.
@@ -512,14 +598,32 @@ def _restore_lost_numbers(items: list[ParsedAgendaItem], warnings: list[str]) ->
     return list(first.values())
 
 
+# Where a title ends even on one long line: the signature block, a "Frå X låg det føre" lead-in
+# to the proposal, the saksbehandler/arkiv lines of a case.
+_TITLE_END = re.compile(
+    r"\s+(?:Underskrifter|Underskrift|Underteikna|Underskrevet)\b"
+    r"|\s+(?:Frå|Fra)\s+[^.\n]{0,80}?\s+(?:låg det føre|låg føre|ligg det føre|forelå|foreligger)\b"
+    r"|\s+(?:Saksbehandlar|Saksbehandler|Sakshandsamar|Arkivsak|Arkiv|Saksnr|Objekt|Vedlegg)\s*:",
+)
+# A line that ends in one of these words, or a dash or comma, runs on in the next line.
+_RUNS_ON = re.compile(r"(?:[-–,/&]|\b(?:og|i|for|av|til|med|på|om|frå|fra|ved|mot|etter|under|samt|eller))$", re.IGNORECASE)
+
+
 def _title_of(segment: str) -> str | None:
     lines = [line.strip(" :") for line in segment.lstrip(" :").split("\n")]
     first = lines[0] or next((line for line in lines[1:] if line), "")
+    following = lines[lines.index(first) + 1 :] if first in lines else []
+    # A title wrapped over lines: "Reguleringsplan for Moen -" / "andre gongs handsaming".
+    for line in following:
+        if not line or not _RUNS_ON.search(first) or _CASE.match(line) or _LABEL.match(line):
+            break
+        first = f"{first} {line}"
+    first = _TITLE_END.split(first)[0]
     # Table-of-contents dots and page numbers: "Referatsaker...3".
     first = re.split(r"\.{2,}", first)[0]
     first = _PROPOSAL.split(first)[0]
     first = re.split(r"(?<![\w-])(?:vedtak|VEDTAK)\b", first)[0].strip(" :.-")
-    return first[:200] or None
+    return first[:600] or None
 
 
 def _outcome_of(segment: str) -> tuple[str | None, str | None, bool | None]:
@@ -547,7 +651,9 @@ def _until_next_label(text: str) -> str | None:
         r"\n\s*\n(?=(?:Vedtak|Behandling|Handsaming|Forslag|Framlegg|Votering|Røysting|Sak\b))|"
         r"\n(?=\s*(?:Vedtak|VEDTAK|Samrøystes|Enstemmig|Einstemmig|Behandling|Handsaming)\b)|"
         r"(?:Behandling i møtet|Handsaming i møtet|Møtebehandling)\b|"
-        r"\b[A-ZÆØÅ][\wæøå]+\s+si tilråding|\b[A-ZÆØÅ]{2,}-\d",
+        r"\b[A-ZÆØÅ][\wæøå]+\s+si tilråding|\b[A-ZÆØÅ]{2,}-\d|"
+        # The signature block closes the minutes: no decision runs on into it.
+        r"\n[^\S\n]*(?:Underskrifter|Underskrift|Underteikning)\b",
         text,
     )
     value = (text[: stop.start()] if stop else text).strip()

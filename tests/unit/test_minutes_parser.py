@@ -270,3 +270,42 @@ def test_nynorsk_council_minutes_with_role_name_municipality_and_a_role_in_brack
     # and "Samrøystes vedteke" under a proposal makes it the decision.
     first = minutes.agenda_items[0]
     assert first.decision == first.proposal and first.unanimous is True
+
+
+def test_bokmal_header_line_wrapped_titles_and_no_items_from_references_or_signatures() -> None:
+    # Given "Møteprotokoll Kommunestyret 14.06.2022 kl. 18:00 Rådhuset, …" as the only header,
+    # case titles wrapped over two lines, cross references ("etter sak 43/22", "jf. sak 12/22",
+    # "Sak 40/22 ble tatt opp") and a signature block with "Rett utskrift … sak 41/22–43/22",
+    minutes = parse_fixture("header-line-and-wrapped-titles-bokmal.txt")
+    # the header line gives body, date, start time and place,
+    assert (minutes.body, minutes.date, minutes.start_time) == ("Kommunestyret", date(2022, 6, 14), time(18, 0))
+    assert minutes.place == "Rådhuset, kommunestyresalen"
+    # the agenda is the three cases, titles whole, none made from a reference or signature,
+    assert [(i.number, i.title) for i in minutes.agenda_items] == [
+        ("41/22", "Reguleringsplan for Moen boligfelt, detaljregulering - andre gangs behandling"),
+        ("42/22", "Godkjenning av protokoll fra møtet 10. mai"),
+        ("43/22", "Budsjettjustering for tekniske tjenester 2022"),
+    ]
+    # and the number present is the one stated.
+    assert minutes.present_count == 25
+
+
+def test_nynorsk_labels_on_their_own_lines_staff_and_an_underskrifter_block() -> None:
+    # Given a web protocol printing each label and value on lines of their own ("Utval:",
+    # blank line, "Heradsstyret i Fjellbygd"), members and the administration listed apart,
+    # a title wrapped after "etter", a "handsame sak 093/21 etter sak 091/21" decision and
+    # an "Underskrifter" block citing "sjå sak 092/21 og 093/21",
+    minutes = parse_fixture("labels-on-own-lines-and-signatures-nynorsk.txt")
+    # the header is read from the lines after the labels,
+    assert (minutes.body, minutes.place) == ("Heradsstyret i Fjellbygd", "Heradshuset, møtesalen")
+    assert (minutes.date, minutes.start_time, minutes.end_time) == (date(2021, 11, 3), time(9, 30), time(15, 10))
+    # the agenda has the three cases with whole titles,
+    assert [(i.number, i.title) for i in minutes.agenda_items] == [
+        ("091/21", "Godkjenning av møtebok"),
+        ("092/21", "Val av medlem til kontrollutvalet etter at Per Dale har flytta frå kommunen"),
+        ("093/21", "Høyring om ny regional plan for vassforvaltning"),
+    ]
+    # the decision stops before the signature block,
+    assert minutes.agenda_items[0].decision == "Møteboka vert godkjend."
+    # and the five members are counted present, not the kommunedirektør and the secretary.
+    assert minutes.present_count == 5
