@@ -98,7 +98,7 @@ class ExportNews:
     title: str
     lede: str | None  # ingress; becomes beskrivelse
     body: str  # current text; used as version 1 when ``versions`` is empty
-    published_at: date | datetime
+    published_at: date | datetime | None  # None: the article states no date
     updated_at: datetime | None
     created_at: datetime
     created_by: str
@@ -119,7 +119,7 @@ class ExportStatement:
     speaker_role: str | None  # e.g. "fylkesordfører"
     party: str | None  # e.g. "Ap"
     organisation: str | None  # organisation the speaker speaks for
-    said_at: date | datetime
+    said_at: date | datetime | None  # None: quoted in an undated article
     news_id: str | None  # the news item quoting it, if any (becomes a kryssreferanse)
     meeting_id: str | None  # the meeting it was made in, if any (becomes a kryssreferanse)
     created_at: datetime

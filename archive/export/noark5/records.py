@@ -299,7 +299,8 @@ def write_news(x: XmlWriter, n: ExportNews, case: JournalCase, state: WriteState
             document_date=n.published_at,
             sent=sent,
         )
-    state.saw(n.published_at)
+    if n.published_at is not None:  # an undated article has no dokumentetsDato and no date span
+        state.saw(n.published_at)
     state.bump("news")
 
 
@@ -352,7 +353,8 @@ def write_statement(x: XmlWriter, s: ExportStatement, case: JournalCase, state: 
             post_type="Inngående dokument",
             document_date=s.said_at,
         )
-    state.saw(s.said_at)
+    if s.said_at is not None:
+        state.saw(s.said_at)
     state.bump("statements")
 
 
