@@ -50,9 +50,13 @@ def noark5(
     from_date: Annotated[Optional[str], typer.Option("--from", help="first day (record date)")] = None,
     to_date: Annotated[Optional[str], typer.Option("--to", help="last day (record date)")] = None,
     schemas: Annotated[Optional[Path], typer.Option(help="folder with noark5-v5.0/ and addml-v8.3/")] = None,
+    check: Annotated[bool, typer.Option("--check", help="run the Arkade-style checks and print a report per test")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Write a Noark 5 arkivuttrekk (arkivstruktur, endringslogg, ADDML, documents, schemas)."""
+    """Write a Noark 5 arkivuttrekk (arkivstruktur, endringslogg, journals, ADDML, documents, schemas).
+
+    With --from/--to, a record is exported only when every date it carries (registration,
+    versions, document and meeting dates, changes) lies within the period."""
     from archive.export.from_archive import build_archive
     from archive.export.noark5 import validate_package, write_package
 
@@ -71,11 +75,27 @@ def noark5(
                 schema_dir,
                 progress=lambda n: progress.update(task, completed=n),
             )
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"{out_dir}: {len(report.files)} files, counts {json.dumps(report.counts, ensure_ascii=False)}")
+    if check:
+        _print_check(out_dir, schema_dir)
+        return
     errors = validate_package(out_dir, schema_dir / "noark5-v5.0", schema_dir / "addml-v8.3")
     for error in errors:
         typer.echo(f"invalid: {error}", err=True)
-    typer.echo(f"{out_dir}: {len(report.files)} files, counts {json.dumps(report.counts, ensure_ascii=False)}")
     if errors:
+        raise typer.Exit(1)
+
+
+def _print_check(package: Path, schema_dir: Path) -> None:
+    from archive.export.noark5.check import check_package
+
+    result = check_package(package, schema_dir / "noark5-v5.0", schema_dir / "addml-v8.3")
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(f"{result.errors()} error(s)")
+    if result.errors():
         raise typer.Exit(1)
 
 
@@ -168,6 +188,16 @@ def _table(what: str, out_file: Path, include_restricted: bool, data_dir: Path |
 
 def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
+
+    @app.command("check-noark5")
+    def check_noark5(
+        package: Annotated[Path, typer.Argument(help="a Noark 5 arkivuttrekk directory")],
+        schemas: Annotated[Optional[Path], typer.Option(help="folder with noark5-v5.0/ and addml-v8.3/")] = None,
+    ) -> None:
+        """Check any Noark 5 extract as Arkade would (schemas, checksums, counts, codes, dates, journals)."""
+        if not (package / "arkivstruktur.xml").is_file() or not (package / "arkivuttrekk.xml").is_file():
+            raise CliError(f"{package} is not a Noark 5 extract (arkivstruktur.xml and arkivuttrekk.xml expected)")
+        _print_check(package, _schemas(schemas))
 
     @app.command()
     def restore(

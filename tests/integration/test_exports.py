@@ -127,3 +127,27 @@ def test_backup_restores_with_the_same_root_digests_and_search_answers(
     finally:
         original.close()
         restored.close()
+
+
+def test_export_check_through_the_cli_passes_and_check_noark5_reports_a_fault(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PROTOKOLL_DATA_DIR": str(full_archive.settings.data_dir)}
+    cli = [str(Path(sys.executable).with_name("protokoll"))]
+    out = tmp_path / "uttrekk"
+    # Export with --check: a report per test id, no error, exit 0.
+    done = subprocess.run([*cli, "export", "noark5", str(out), "--check", "--schemas", str(shared_dir / "schemas")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "N5.59" in done.stdout and "0 error(s)" in done.stdout
+    # Both journals are in the package, listed in arkivuttrekk.xml with the period separator.
+    addml = (out / "arkivuttrekk.xml").read_text(encoding="utf-8")
+    assert "loependeJournal.xml" in addml and "offentligJournal.xml" in addml and "<value>skarpt</value>" in addml
+    # The undated meeting has no invented moetedato: it is a plain mappe that says so.
+    assert "eksportert som mappe uten møtedato" in (out / "arkivstruktur.xml").read_text(encoding="utf-8")
+    # check-noark5 on a tampered copy reports the fault and exits non-zero.
+    structure = out / "arkivstruktur.xml"
+    structure.write_text(structure.read_text(encoding="utf-8").replace("<saksstatus>Avsluttet<", "<saksstatus>Gjeldende<", 1), encoding="utf-8")
+    done = subprocess.run([*cli, "check-noark5", str(out), "--schemas", str(shared_dir / "schemas")], env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "«Gjeldende» er ikke i Noark 5-kodelisten" in done.stdout

@@ -194,9 +194,9 @@ def write_package(
         addml.write_addml(
             out_dir / ARKIVUTTREKK,
             addml.AddmlInput(
-                archive_name=archive.name,
-                creator=archive.creator,
-                system_name=archive.system_name,
+                archive_name=required(archive.name, UNKNOWN),
+                creator=creator,
+                system_name=required(archive.system_name, UNKNOWN),
                 exported_at=fmt_datetime(archive.exported_at),
                 period_from=fmt_date(start),
                 period_to=fmt_date(end),
