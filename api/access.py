@@ -1,6 +1,6 @@
-"""What a caller may see. One rule, used by every route: the public sees records that are not
-restricted and not withdrawn/unpublished; a hidden record is answered with 404, exactly as a
-record that does not exist, so its existence does not leak."""
+"""What a caller may see, for the routes: archive.visibility decides (one rule for every read
+path); a hidden record is answered with 404, exactly as a record that does not exist, so its
+existence does not leak."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from uuid import UUID
 from api.auth import Principal
 from archive.exceptions import RecordNotFound
 from archive.service import ArchiveService
+from archive.visibility import Access, access, is_shown, mark_of
 
-# Withdrawal and unpublishing are events: the public stops seeing the content.
-HIDDEN_STATUSES = frozenset({"withdrawn", "unpublished"})
 _DASHED_REFERENCE = re.compile(r"^(\d{4})-(\d{1,8})$")
 _REFERENCE = re.compile(r"^\d{4}/\d{1,8}$")
 
@@ -37,11 +36,17 @@ def looks_like_key(value: str) -> bool:
 
 def is_visible(row: dict[str, Any] | None, principal: Principal) -> bool:
     """`row` is a catalog row, a person row or a record view: all carry restricted and status."""
-    if row is None:
-        return False
-    if principal.sees_restricted:
-        return True
-    return not row.get("restricted") and row.get("status") not in HIDDEN_STATUSES
+    return is_shown(row, principal.role)
+
+
+def visibility_of(row: dict[str, Any]) -> str:
+    """The record's mark for staff views ("public", "screened", "withdrawn", "unpublished")."""
+    return mark_of(row)
+
+
+def title_only(row: dict[str, Any] | None, principal: Principal) -> bool:
+    """A record the caller may know of only by its public title (a screened party, say)."""
+    return access(row, principal.role) is Access.TITLE_ONLY
 
 
 def get_entry(service: ArchiveService, ref: str, principal: Principal) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.public_shapes import PublicState
+
 Text = Annotated[str, Field(min_length=1, max_length=200_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=1_000)]
 Day = Annotated[str, Field(min_length=10, max_length=10, description="ISO date, YYYY-MM-DD")]
@@ -290,7 +292,7 @@ class RecordPublic(BaseModel):
     version: int
     created_at: str
     updated_at: str
-    state: dict[str, Any]
+    state: PublicState = Field(description="the record's public fields, by kind (api.public_shapes)")
     url: str
     as_of: dict[str, Any] | None = Field(default=None, description="set when ?valid_at= or ?known_at= was given")
 
@@ -316,7 +318,7 @@ class VersionPublic(BaseModel):
     recorded_by: str | None
     reason: str | None
     source: dict[str, Any] | None
-    content: dict[str, Any]
+    content: PublicState
     position: int
 
 

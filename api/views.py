@@ -8,19 +8,34 @@ from api.access import get_entry, visible_rows
 from api.auth import Principal
 from api.diffing import content_diff
 from api.formatting import reference_path
+from api.public_shapes import public_state
 from archive.exceptions import InvalidCommand, RecordNotFound
 from archive.readmodels.catalog import CatalogFilter
 from archive.service import ArchiveService
+from archive.visibility import mark_of
 
 RECORD_FIELDS = ("id", "reference", "kind", "title", "status", "restricted", "date", "version",
                  "created_at", "updated_at")
 
 
 def record_public(entry: dict[str, Any]) -> dict[str, Any]:
+    """A catalog entry in its public shape (api.public_shapes: no key, no replay internals)."""
     out = {name: entry.get(name) for name in RECORD_FIELDS}
-    out["state"] = entry["state"]
+    out["state"] = public_state(entry["state"])
     out["url"] = reference_path(entry["reference"])
     return out
+
+
+def version_public(row: dict[str, Any]) -> dict[str, Any]:
+    """A history row with its content in the record kind's public shape."""
+    return {**row, "content": public_state(row["content"])}
+
+
+def record_state(service: ArchiveService, ref: str, principal: Principal) -> dict[str, Any]:
+    """The full stored state and catalog row of a record, for auditors (internals included)."""
+    entry = get_entry(service, ref, principal)
+    return {**{name: entry.get(name) for name in RECORD_FIELDS}, "created_by": entry.get("created_by"),
+            "visibility": mark_of(entry), "state": entry["state"], "url": reference_path(entry["reference"])}
 
 
 def record_at(service: ArchiveService, ref: str, principal: Principal,
@@ -32,7 +47,7 @@ def record_at(service: ArchiveService, ref: str, principal: Principal,
         row = service.history.as_of(entry["id"], valid_at=valid_at or None, known_at=known_at or None)
         if row is None:
             raise RecordNotFound(f"{entry['reference']} has no version valid at {valid_at} known at {known_at}")
-        out["state"] = row["content"]
+        out["state"] = public_state(row["content"])
         out["as_of"] = {
             "valid_at": valid_at, "known_at": known_at, "version": row["version"],
             "event_type": row["event_type"], "valid_from": row["valid_from"], "valid_to": row["valid_to"],
@@ -43,7 +58,7 @@ def record_at(service: ArchiveService, ref: str, principal: Principal,
 
 def versions(service: ArchiveService, ref: str, principal: Principal) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     entry = get_entry(service, ref, principal)
-    return entry, service.history.versions(entry["id"])
+    return entry, [version_public(row) for row in service.history.versions(entry["id"])]
 
 
 def diff(service: ArchiveService, ref: str, principal: Principal,

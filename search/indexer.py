@@ -25,13 +25,12 @@ from archive.readmodels.base import LoggedEvent, Projection
 from archive.readmodels.catalog import Catalog
 from archive.readmodels.history import History
 from archive.readmodels.replay import is_record_topic
+from archive.visibility import mark_of
 from search.index import SchemaMismatchError, open_index, read_meta, rebuild_into, swap_in, write_batch
 from search.query import SearchParams, SearchResult, search
 from search.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
-
-HIDDEN_STATUSES = frozenset({"withdrawn", "unpublished", "cancelled"})
 
 
 def _utc(text: str | None) -> datetime | None:
@@ -66,15 +65,19 @@ def body_of(kind: str, content: dict[str, Any]) -> str:
 
 
 def documents_for(record: dict[str, Any], versions: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every version's document, and the ids of versions that must not be found at all."""
-    docs, hidden = [], []
+    """Every version's document (and ids to delete: none, every version stays for staff).
+
+    Each version carries the visibility of the record as it stands NOW (archive.visibility):
+    once a record is withdrawn, unpublished or screened, none of its versions can be found by
+    the public at any known_at; staff still find every version, marked. A cancelled meeting
+    stays public, marked by its status.
+    """
+    docs: list[dict[str, Any]] = []
     restricted = bool(record["restricted"])
+    visibility = mark_of(record)
     for position, row in enumerate(versions):
         content, kind = row["content"], row["kind"]
         doc_id = f"{row['record_id']}:{row['version']}"
-        if content.get("status") in HIDDEN_STATUSES:
-            hidden.append(doc_id)  # the withdrawal itself is not a text to find
-            continue
         following = versions[position + 1] if position + 1 < len(versions) else None
         doc: dict[str, Any] = {
             "id": doc_id,
@@ -88,6 +91,8 @@ def documents_for(record: dict[str, Any], versions: Sequence[dict[str, Any]]) ->
             "superseded_at": _utc(following["recorded_at"]) if following else None,
             "date": _day(record.get("date") or row["valid_from"]),
             "restricted": restricted,
+            "visibility": visibility,
+            "status": content.get("status"),
             "language": content.get("language"),
         }
         if kind == "agreement":
@@ -107,7 +112,7 @@ def documents_for(record: dict[str, Any], versions: Sequence[dict[str, Any]]) ->
         if kind == "person":
             doc["party"] = content.get("party")
         docs.append(doc)
-    return docs, hidden
+    return docs, []
 
 
 class SearchProjection(Projection):

@@ -22,7 +22,8 @@ Visibility (see search.schema for the fields the indexer fills):
   valid_at=D      agreements with valid_from <= D < valid_to that are not
                   retracted (retracted_at > now, or > T when known_at is also
                   given); other kinds use the default/known_at rule.
-  restricted      excluded inside the query unless include_restricted, so
+  not public now  (visibility != "public", see archive.visibility) excluded
+                  inside the query unless include_restricted, at every known_at, so
                   hits, totals, snippets and facets never see them.
 """
 
@@ -61,6 +62,7 @@ from whoosh.sorting import FieldFacet
 from whoosh.support.levenshtein import distance
 
 from search.analysis import DEFAULT_LANGS, analyse, norwegian_analyzer, normalise_word
+from archive.visibility import PUBLIC as PUBLIC_MARK
 from search.index import cached_searcher
 from search.schema import DATECOLUMN, FAR_FUTURE, KINDS, ORG_SEPARATOR
 
@@ -138,6 +140,8 @@ class SearchHit:
     organisation: list[str]
     dates: dict[str, str]
     score: float | None
+    visibility: str | None = None  # archive.visibility's mark of the record now (staff see all)
+    status: str | None = None  # the version's own status ("cancelled", "withdrawn", ...)
 
 
 @dataclass
@@ -630,7 +634,9 @@ def _filters(params: SearchParams, now: datetime) -> tuple[Query, str]:
     visibility, words = _visibility(params, now)
     clauses: list[Query] = [visibility]
     if not params.include_restricted:
-        clauses.append(WNot(Term("restricted", True)))
+        # archive.visibility: the public finds only records that are public NOW (every version
+        # of a record withdrawn, unpublished or screened today is left out, at any known_at).
+        clauses.append(Term("visibility", PUBLIC_MARK))
     else:
         words.append("including restricted")
     kinds = [k.lower() for k in (params.kind or []) if k and k.lower() in KINDS]
@@ -1077,6 +1083,8 @@ def _hit(stored: dict[str, Any], score: float | None, hl: dict[str, set[str]]) -
         organisation=orgs,
         dates=dates,
         score=score,
+        visibility=stored.get("visibility"),
+        status=stored.get("status"),
     )
 
 

@@ -18,6 +18,11 @@ Time convention the indexer follows (all datetimes naive UTC):
                  both for kinds without valid time.
   date           the record's own date (meeting/statement/news date, or
                  valid_from); used for date sort and `year`.
+  visibility     archive.visibility's mark of the record as it stands NOW
+                 ("public", "screened", "withdrawn", "unpublished"), on every
+                 version: the public filter is visibility == "public", so a
+                 record withdrawn today hides all its versions at any known_at.
+  status         the version's own status ("cancelled", "withdrawn", ...), shown.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ __all__ = [
     "TRUEFLAG",
 ]
 
-SCHEMA_VERSION: int = 2
+SCHEMA_VERSION: int = 3
 # Open intervals end here, so every range filter is a plain DateRange.
 FAR_FUTURE = datetime(9999, 12, 31)
 META_ID = "__meta__"
@@ -125,6 +130,9 @@ def build_schema() -> Schema:
         year=INTCOLUMN(),
         date=DATECOLUMN(),
         restricted=TRUEFLAG(stored=True),
+        # Who may find this document (see archive.visibility); the query filters on it.
+        visibility=ID(stored=True),
+        status=STORED(),
         current=TRUEFLAG(stored=True),
         recorded_at=DATECOLUMN(),
         superseded_at=DATECOLUMN(),

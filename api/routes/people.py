@@ -53,7 +53,7 @@ async def get_person(person_id: str, service: ServiceDep, principal: PrincipalDe
 @router.get("/api/organisations/{org_id:path}", response_model=schemas.OrganisationPublic)
 async def get_organisation(org_id: str, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
     org = service.people.organisation(normalise_reference(org_id))
-    if org is None or not (principal.sees_restricted or not org["restricted"]):
+    if org is None or not is_visible(org, principal):
         raise RecordNotFound(f"no organisation {org_id!r}")
     return {"id": org["org_id"], "reference": org["reference"], "name": org["name"],
             "organisation_kind": org["organisation_kind"], "restricted": bool(org["restricted"])}

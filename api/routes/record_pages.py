@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api import views
-from api.access import is_visible, visible_by_ids
+from api.access import is_visible, title_only, visible_by_ids
 from api.auth import Principal
 from api.deps import ContextDep, PrincipalDep, ServiceDep
 from api.formatting import reference_path
@@ -83,6 +83,9 @@ def _related(service: ArchiveService, record: dict[str, Any], principal: Princip
                 parties.append({"name": str(party), "url": None})
             elif is_visible(row, principal):
                 parties.append({"name": row["title"], "url": reference_path(row["reference"])})
+            elif title_only(row, principal):
+                # Named by a visible agreement: its public title at most, never its content.
+                parties.append({"name": row["state"].get("public_title") or "(skjermet part)", "url": None})
             else:
                 parties.append({"name": "(skjermet part)", "url": None})
         return {"parties": parties}

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api import schemas, views
-from api.deps import ContextDep, PrincipalDep, ServiceDep
+from api.deps import AuditorDep, ContextDep, PrincipalDep, ServiceDep
+from api.public_shapes import RecordStateAudit
 
 router = APIRouter(prefix="/api/records", tags=["records"])
 
@@ -57,6 +58,14 @@ async def record_diff(
 ) -> dict[str, Any]:
     """Word-level diff between two versions: operations and an HTML rendering with <ins>/<del>."""
     return views.diff(service, ref, principal, from_version, to_version)
+
+
+@router.get("/{ref:path}/state", response_model=RecordStateAudit,
+            responses={401: {"description": "no token"}, 403: {"description": "not an auditor"}})
+async def record_state(ref: str, service: ServiceDep, auditor: AuditorDep) -> dict[str, Any]:
+    """Auditors only: the aggregate's full stored state (natural or idempotency key, replay
+    internals such as revisions[].versions) — what the public shapes leave out."""
+    return views.record_state(service, ref, auditor)
 
 
 @router.get("/{ref:path}", responses={200: {"model": schemas.RecordPublic}})

@@ -8,10 +8,12 @@ from typing import Any
 
 from archive.readmodels.base import Change, RecordModel, loads
 from archive.readmodels.db import Cursor
+from archive.visibility import public_sql
 
 PAGE_SIZE_MAX = 200
-# What the public sees: nothing screened, withdrawn or unpublished (those still exist for auditors).
-PUBLIC = "r.restricted = 0 AND (r.status IS NULL OR r.status NOT IN ('withdrawn', 'unpublished'))"
+# What the public sees, as archive.visibility decides it (screened, withdrawn and unpublished
+# records still exist for staff).
+PUBLIC = public_sql("r")
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ class Catalog(RecordModel):
         return [_row(r) for r in rows], int(total["n"]) if total else 0
 
     def counts(self, include_restricted: bool = False) -> dict[str, int]:
-        clause = "" if include_restricted else f"WHERE {PUBLIC.replace('r.', '')}"
+        clause = "" if include_restricted else f"WHERE {public_sql()}"
         with self.db.read() as cur:
             rows = cur.execute(f"SELECT kind, COUNT(*) AS n FROM rm_records {clause} GROUP BY kind").fetchall()
         return {r["kind"]: int(r["n"]) for r in rows}

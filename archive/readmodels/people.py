@@ -8,6 +8,7 @@ from typing import Any
 
 from archive.readmodels.base import Change, RecordModel, dumps, loads
 from archive.readmodels.db import Cursor
+from archive.visibility import public_sql
 
 TOPICS = ("archive.domain:Person", "archive.domain:Organisation", "archive.domain:Statement", "archive.domain:Record.")
 
@@ -159,7 +160,8 @@ class People(RecordModel):
         return dict(row) if row else None
 
     def statements(self, person_id: str, include_restricted: bool = False) -> list[dict[str, Any]]:
-        clause = "" if include_restricted else "AND restricted = 0 AND status <> 'withdrawn'"
+        # The public sees a statement while archive.visibility says it is public now.
+        clause = "" if include_restricted else f"AND {public_sql()}"
         with self.db.read() as cur:
             rows = cur.execute(
                 f"SELECT * FROM rm_person_statements WHERE person_id = ? {clause} "

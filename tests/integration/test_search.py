@@ -92,10 +92,15 @@ def test_time_travel_finds_the_old_wording_before_a_correction(service: ArchiveS
     assert service.search.query(SearchParams(q="tilhører", kind=["statement"])).total == 1
     then = service.search.query(SearchParams(q="lyttepost", kind=["statement"], known_at=before))
     assert then.total == 1 and then.hits[0].version == 1
-    # A withdrawn statement is still found as of before its withdrawal.
+    # Once withdrawn, the public finds it neither now nor as of before the withdrawal
+    # (archive.visibility: public time travel shows only what is public now) …
     service.done(app.withdraw_statement(hit.record_id, expected_version=2, reason="Trukket", recorded_by="t"))
     assert service.search.query(SearchParams(q="tilhører", kind=["statement"])).total == 0
-    assert service.search.query(SearchParams(q="lyttepost", kind=["statement"], known_at=before)).total == 1
+    assert service.search.query(SearchParams(q="lyttepost", kind=["statement"], known_at=before)).total == 0
+    # … while an auditor still finds the old wording as it stood, marked withdrawn.
+    audit = service.search.query(SearchParams(q="lyttepost", kind=["statement"], known_at=before,
+                                              include_restricted=True))
+    assert audit.total == 1 and audit.hits[0].version == 1 and audit.hits[0].visibility == "withdrawn"
 
 
 def test_restricted_records_are_invisible_to_the_public(service: ArchiveService) -> None:
