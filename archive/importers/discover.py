@@ -53,6 +53,5 @@ def skip_reason(relative: Path) -> str | None:
     if stem.split(".")[0] in _NOT_DOCUMENT_STEMS:
         return "a README or licence file, not a document"
     if suffix not in DOCUMENT_SUFFIXES:
-        kind = f"{suffix} file" if suffix else "file without a suffix"
-        return f"{kind}: not a document (documents are .txt, .text, .md, .html, .htm, .pdf, .jsonl)"
+        return f"not a document ({suffix} file)" if suffix else "not a document (no suffix)"
     return None

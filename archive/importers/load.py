@@ -404,13 +404,15 @@ def _import_minutes(
             report.status = "unchanged"
         report.records.append({"kind": "meeting", "id": meeting.id, "reference": meeting.reference})
     service.wait(uow.position)
-    report.meetings.append(_meeting_summary(app.record_state(meeting.id), minutes.body))
+    report.meetings.append(_meeting_summary(app.record_state(meeting.id), minutes.body, minutes.present_count))
 
 
-def _meeting_summary(state: dict[str, Any], body: str | None) -> dict[str, Any]:
+def _meeting_summary(state: dict[str, Any], body: str | None, stated_present: int | None) -> dict[str, Any]:
     """What the archive now holds about a meeting (read back from the record, not the parser).
 
-    `body` (the utval) is the part of the stored title before the date.
+    `body` (the utval) is the part of the stored title before the date; the number present is
+    the one the minutes state ("Til stede: 33 representanter", kept in their text) when they
+    state one, else the members recorded as present.
     """
     start = state.get("start")
     clock = start[11:16] if start and len(start) > 10 else None  # stored with its Oslo offset
@@ -428,7 +430,7 @@ def _meeting_summary(state: dict[str, Any], body: str | None) -> dict[str, Any]:
         "status": state.get("status"),
         "place": state.get("place"),
         "agenda_items": [{"number": i["number"], "title": i["title"]} for i in state.get("agenda") or []],
-        "present_count": sum(1 for p in people if p.get("present")),
+        "present_count": stated_present if stated_present is not None else sum(1 for p in people if p.get("present")),
         "participants": len(people),
     }
 
