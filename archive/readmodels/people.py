@@ -159,6 +159,14 @@ class People(RecordModel):
             ).fetchone()
         return dict(row) if row else None
 
+    def organisations_named(self, name: str) -> list[dict[str, Any]]:
+        """Organisations whose name matches `name` the way names are matched (case, spaces, full stops)."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT * FROM rm_organisations WHERE name_key = ? ORDER BY reference", (name_key(name),)
+            ).fetchall()
+        return [dict(row) for row in rows]
+
     def statements(self, person_id: str, include_restricted: bool = False) -> list[dict[str, Any]]:
         # The public sees a statement while archive.visibility says it is public now.
         clause = "" if include_restricted else f"AND {public_sql()}"

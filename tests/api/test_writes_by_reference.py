@@ -40,3 +40,29 @@ def test_an_archivist_writes_with_the_reference_from_the_permalink(scenario: Sce
     missing = s.client.post("/api/agreements/2016/9999/revisions", headers=s.archivist, json={
         "expected_version": 1, "effective_from": "2017-01-01", "reason": "x", "text": "y"})
     assert missing.status_code == 404 and "2016/9999" in missing.json()["error"]["message"]
+
+
+def test_parties_given_by_name_are_linked_to_the_organisation_of_that_name(scenario: Scenario) -> None:
+    s = scenario
+    loaded = load_records(s)
+    # An agreement between two organisations the archive knows, one named and one by reference.
+    created = s.post("/api/agreements", {
+        "title": "Samarbeidsavtale om kollektivtrafikk", "text": "Partene samarbeider.",
+        "parties": ["buskerud  Fylkeskommune", loaded.region["reference"]], "effective_from": "2016-05-01"})
+    state = s.client.get(f"/api/records/{created['id']}").json()["state"]
+    assert state["parties"] == [loaded.org["id"], loaded.region["id"]]
+    # A revision naming the parties again resolves them the same way.
+    revised = s.post(f"/api/agreements/{created['reference']}/revisions", {
+        "expected_version": 1, "effective_from": "2017-01-01", "reason": "Ny part",
+        "parties": ["Buskerud fylkeskommune"]})
+    assert s.client.get(f"/api/records/{revised['id']}").json()["state"]["parties"] == [loaded.org["id"]]
+    # A name the archive does not know is refused with a message, never stored as loose text.
+    refused = s.client.post("/api/agreements", headers=s.archivist, json={
+        "title": "Avtale med ukjent part", "text": "Tekst.", "parties": ["Ukjent kommune"],
+        "effective_from": "2016-05-01"})
+    assert refused.status_code == 422 and "no organisation named 'Ukjent kommune'" in refused.json()["error"]["message"]
+    # A reference to a record that is not an organisation is refused too.
+    not_org = s.client.post("/api/agreements", headers=s.archivist, json={
+        "title": "Avtale med en person", "text": "Tekst.", "parties": [loaded.person["reference"]],
+        "effective_from": "2016-05-01"})
+    assert not_org.status_code == 422 and "is not an organisation" in not_org.json()["error"]["message"]
