@@ -110,7 +110,10 @@ def test_idempotent_retry_returns_the_original_and_writes_once(scenario: Scenari
 
 
 def test_idempotent_create_without_natural_key_makes_one_record(scenario: Scenario) -> None:
-    body = {"title": "Samarbeidsavtale", "parties": ["a", "b"], "text": "Tekst.", "effective_from": "2017-01-01"}
+    for name in ("Aust kommune", "Vest kommune"):
+        scenario.post("/api/organisations", {"name": name, "organisation_kind": "kommune"})
+    body = {"title": "Samarbeidsavtale", "parties": ["Aust kommune", "Vest kommune"], "text": "Tekst.",
+            "effective_from": "2017-01-01"}
     headers = {**scenario.archivist, "Idempotency-Key": "create-1"}
     first = scenario.client.post("/api/agreements", json=body, headers=headers)
     # Even if the stored response were lost, the derived natural key makes the retry a no-op.
@@ -160,7 +163,8 @@ def test_a_retry_that_reaches_another_postgresql_node_is_recognised(tmp_path, pg
     first_node = make_scenario(tmp_path / "a", database_url=url, tokens_file=tokens)
     second_node = make_scenario(tmp_path / "b", database_url=url, tokens_file=tokens)
     a, b = next(first_node), next(second_node)
-    body = {"title": "Samarbeidsavtale", "parties": ["a", "b"], "text": "Tekst.", "effective_from": "2017-01-01"}
+    parties = [a.post("/api/organisations", {"name": n, "organisation_kind": "kommune"})["id"] for n in ("Aust", "Vest")]
+    body = {"title": "Samarbeidsavtale", "parties": parties, "text": "Tekst.", "effective_from": "2017-01-01"}
     headers = {**a.archivist, "Idempotency-Key": "node-hop-1"}
     # when a create is answered by the first node and its retry lands on the second,
     first = a.client.post("/api/agreements", json=body, headers=headers)

@@ -34,7 +34,8 @@ def load_hostile(s: Scenario) -> list[str]:
         "expected_version": 1, "changes": {"text": f"Rettet {p}"}, "reason": f"Grunn {p}"})
     s.client.post(f"/api/statements/{st['id']}/corrections", json={"expected_version": 2,
                   "changes": {"text": f"Rettet {p}"}, "reason": "r"}, headers=s.archivist)
-    ag = s.post("/api/agreements", {"title": f"Avtale {p}", "parties": [org["id"], f"Part {p}"],
+    part = s.post("/api/organisations", {"name": f"Part {p}", "organisation_kind": "kommune"})
+    ag = s.post("/api/agreements", {"title": f"Avtale {p}", "parties": [org["id"], part["id"]],
                                     "text": f"Tekst {p}", "effective_from": "2016-01-01"})
     ag = s.post(f"/api/agreements/{ag['id']}/revisions", {"expected_version": 1, "effective_from": "2016-06-01",
                                                            "reason": f"Grunn {p}", "text": f"Ny {p} tekst"})
