@@ -150,7 +150,10 @@ def _roles_text(roles: list[dict[str, str | None]]) -> str:
 def _table(what: str, out_file: Path, include_restricted: bool, data_dir: Path | None, fmt: str) -> None:
     from archive.export.safe_csv import write_csv
     from archive.readmodels.catalog import CatalogFilter
+    from archive.visibility import is_shown
 
+    # --include-restricted reads as an auditor would; without it, what the public sees.
+    reader = "auditor" if include_restricted else "public"
     if what not in CSV_FIELDS:
         raise CliError(f"what must be one of {', '.join(CSV_FIELDS)}")
     with open_service(data_dir, search=False) as service:
@@ -158,7 +161,7 @@ def _table(what: str, out_file: Path, include_restricted: bool, data_dir: Path |
         def rows():  # type: ignore[no-untyped-def]
             if what == "people":
                 for person in service.people.list_people(limit=1_000_000):
-                    if include_restricted or not person["restricted"]:
+                    if is_shown(person, reader):  # archive.visibility, as every read path
                         yield {**person, "roles": _roles_text(json.loads(person["roles"]))} if fmt == "csv" else person
                 return
             kind = "statement" if what == "statements" else None
