@@ -7,12 +7,12 @@ from fastapi.responses import JSONResponse
 
 from api import schemas
 from api.access import looks_like_key, normalise_reference, resolve_id
+from api.routes.command_docs import COMMAND_RESPONSES as RESPONSES
 from api.writing import WriterDep
 from archive.exceptions import InvalidCommand
 from archive.service import ArchiveService
 
 router = APIRouter(prefix="/api/agreements", tags=["agreements"])
-RESPONSES = {200: {"model": schemas.CommandPublic}, 201: {"model": schemas.CommandPublic}}
 
 
 def party_ids(service: ArchiveService, parties: list[str] | None) -> list[str] | None:

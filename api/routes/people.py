@@ -12,12 +12,12 @@ from api.access import is_visible, normalise_reference, resolve_id
 from api.auth import Principal
 from api.deps import PrincipalDep, ServiceDep
 from api.formatting import reference_path
+from api.routes.command_docs import COMMAND_RESPONSES as RESPONSES
 from api.writing import WriterDep
 from archive.exceptions import RecordNotFound
 from archive.service import ArchiveService
 
 router = APIRouter(tags=["people"])
-RESPONSES = {200: {"model": schemas.CommandPublic}, 201: {"model": schemas.CommandPublic}}
 
 
 def load_person(service: ArchiveService, ref: str, principal: Principal) -> dict[str, Any]:

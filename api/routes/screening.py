@@ -7,10 +7,10 @@ from fastapi.responses import JSONResponse
 
 from api import schemas
 from api.access import resolve_id
+from api.routes.command_docs import UPDATE_RESPONSES as RESPONSES
 from api.writing import WriterDep
 
 router = APIRouter(prefix="/api/records", tags=["screening"])
-RESPONSES = {200: {"model": schemas.CommandPublic}}
 
 
 @router.post("/{record_id:path}/restriction", responses=RESPONSES)

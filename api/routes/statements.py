@@ -7,10 +7,10 @@ from fastapi.responses import JSONResponse
 
 from api import schemas
 from api.access import resolve_id
+from api.routes.command_docs import COMMAND_RESPONSES as RESPONSES
 from api.writing import WriterDep
 
 router = APIRouter(prefix="/api/statements", tags=["statements"])
-RESPONSES = {200: {"model": schemas.CommandPublic}, 201: {"model": schemas.CommandPublic}}
 
 
 @router.post("", status_code=201, responses=RESPONSES)
