@@ -22,6 +22,7 @@ from archive.exceptions import (
     RecordNotFound,
     VersionConflict,
 )
+from archive.faults import StorageFailure, as_storage_failure
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ TITLES = {
     429: "For mange forespørsler",
     500: "Intern feil",
     503: "Tjenesten er midlertidig utilgjengelig",
+    507: "Ikke nok lagringsplass",
 }
 
 API_SUFFIXES = (".json", ".csv", ".atom")
@@ -73,7 +75,7 @@ class SearchUnavailable(WebError):
 
 def wants_json(request: Request) -> bool:
     path = request.url.path
-    if path.startswith("/api/") or path in ("/health", "/openapi.json") or path.endswith(API_SUFFIXES):
+    if path.startswith("/api/") or path in ("/health", "/ready", "/openapi.json") or path.endswith(API_SUFFIXES):
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
@@ -111,6 +113,8 @@ def _validation_details(exc: RequestValidationError) -> tuple[str, list[dict[str
 def install(app: FastAPI) -> None:
     @app.exception_handler(ArchiveError)
     async def _domain(request: Request, exc: ArchiveError) -> Response:
+        if isinstance(exc, StorageFailure):
+            return _storage(request, exc)
         status = next((s for cls, s in DOMAIN_STATUS.items() if isinstance(exc, cls)), 400)
         headers = {"Retry-After": "5"} if status == 503 else None
         return error_response(request, status, str(exc)[:1000], headers)
@@ -131,7 +135,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        failure = as_storage_failure(exc, "the archive's storage")
+        if failure is not None:  # a full or read-only disk somewhere below: say so, it is not a bug
+            return _storage(request, failure)
         # Last resort: log for operators, tell the client nothing about internals.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         request.app.state.unexpected_errors = getattr(request.app.state, "unexpected_errors", 0) + 1
         return error_response(request, 500, "an unexpected error occurred")
+
+
+def _storage(request: Request, failure: StorageFailure) -> Response:
+    """507 for a full disk, 503 for read-only or missing storage; one log line, no traceback.
+
+    Raised before anything was acknowledged, so the client may retry once space is back (no restart).
+    """
+    log.error("%s %s refused: %s", request.method, request.url.path, failure)
+    return error_response(request, failure.status, str(failure), {"Retry-After": "60"})

@@ -53,6 +53,12 @@ class IdempotencyStore:
                     PRIMARY KEY (caller, key))"""
             )
 
+    @property
+    def location(self) -> str:
+        """Where the keys are kept, for error messages."""
+        path = getattr(self.db, "path", None)
+        return f"the idempotency keys {path}" if path is not None else "the idempotency keys in PostgreSQL"
+
     @contextmanager
     def hold(self, caller: str, key: str) -> Iterator[None]:
         """Serialise requests with the same key in this process (a retry racing the original).

@@ -409,10 +409,13 @@ class ReadModelStatus(BaseModel):
 
 
 class HealthPublic(BaseModel):
-    status: str
+    status: str = Field(description="ok, behind or stopped")
+    reason: str = Field(description="why this node is not ready (ok when it is)")
     head: int
     backend: str
     read_models: dict[str, ReadModelStatus]
+    stopped: list[dict[str, Any]] = Field(default_factory=list, description="groups stopped: where and why")
+    max_lag: int = Field(description="events a read model may be behind before this answers 503")
     search: str
 
 
@@ -444,3 +447,7 @@ class SearchPublic(BaseModel):
     filters: dict[str, Any]
     error: str | None = Field(default=None, description="parts of the query that were refused")
     notes: list[str] = Field(default_factory=list, description="limits that were applied")
+    index_position: int = Field(default=0, description="the last log position the search index has processed")
+    log_head: int = Field(default=0, description="the last position in the event log")
+    stale: bool = Field(default=False, description="true when the index is behind the log or stopped")
+    stale_reason: str | None = Field(default=None, description="why the answer may be incomplete")

@@ -102,6 +102,7 @@ def run_search(service: ArchiveService, request: SearchRequest) -> dict[str, Any
     if index is None:
         raise SearchUnavailable("search is not available: the search index is not enabled on this server")
     params = _params(request)
+    freshness = service.freshness()  # read before the query: never claims more than the answer saw
     try:
         if hasattr(index, "query"):
             result = index.query(params)
@@ -113,7 +114,7 @@ def run_search(service: ArchiveService, request: SearchRequest) -> dict[str, Any
         raise
     except (ValueError, TypeError) as exc:  # the module refused the parameters
         raise InvalidCommand(f"search: {exc}") from None
-    return _normalise(request, result)
+    return {**_normalise(request, result), **freshness}
 
 
 def _normalise(request: SearchRequest, result: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -16,7 +17,10 @@ from api.formatting import reference_path
 from api.idempotency import MAX_KEY_LENGTH, IdempotencyStore, StoredResponse, request_hash
 from archive.application import CommandResult
 from archive.exceptions import InvalidCommand
+from archive.faults import as_storage_failure
 from archive.service import ArchiveService
+
+log = logging.getLogger(__name__)
 
 # A command gets the natural key to use for a create when the client sent none (derived from
 # the Idempotency-Key, so a retried create finds the record instead of making a second one).
@@ -37,26 +41,56 @@ class Writer:
         return self.principal.name
 
     def run(self, body: BaseModel | None, command: Command) -> JSONResponse:
+        """Run the command once per Idempotency-Key; every answer after the save is a 2xx.
+
+        An error before the save (bad input, conflict, full disk) is the client's answer and
+        nothing was stored. After the save the event is the truth: if the read models have not
+        caught up within the wait (busy, or stopped at a bad event), the answer is 202 with where
+        to look, never a 5xx that would make a client record the same thing twice.
+        """
         key = self.idempotency_key
         if key is None:
-            result = command(None)
-            stored = _stored(result, "")
-        else:
-            digest = request_hash(self.method, self.path, body.model_dump_json() if body else "")
-            caller = self.principal.key
-            with self.store.hold(caller, key):
-                previous = self.store.get(caller, key)
-                if previous is not None:
-                    if previous.request_hash != digest:
-                        raise InvalidCommand("this Idempotency-Key was already used for a different request")
-                    self.service.wait(previous.body.get("position"))
-                    return JSONResponse(previous.body, previous.status, headers={"Idempotent-Replayed": "true"})
-                result = command(f"idempotency:{caller}:{key}")
-                stored = _stored(result, digest)
-                self.store.put(caller, key, stored)  # before waiting: the write has happened
-        self.service.done(result)
-        headers = {"Location": stored.body["url"]} if stored.status == 201 else None
-        return JSONResponse(stored.body, stored.status, headers=headers)
+            return self._answer(_stored(command(None), ""), replayed=False)
+        digest = request_hash(self.method, self.path, body.model_dump_json() if body else "")
+        caller = self.principal.key
+        with self.store.hold(caller, key):
+            previous = self.store.get(caller, key)
+            if previous is not None:
+                if previous.request_hash != digest:
+                    raise InvalidCommand("this Idempotency-Key was already used for a different request")
+                return self._answer(previous, replayed=True)
+            stored = _stored(command(f"idempotency:{caller}:{key}"), digest)
+            self._remember(caller, key, stored)  # before waiting: the write has happened
+        return self._answer(stored, replayed=False)
+
+    def _remember(self, caller: str, key: str, stored: StoredResponse) -> None:
+        """Keep the response for retries; failing to keep it must not turn a stored write into an error.
+
+        A retried create still finds its record (its natural key comes from the Idempotency-Key).
+        """
+        try:
+            self.store.put(caller, key, stored)
+        except Exception as exc:  # noqa: BLE001 - the event is saved; say so, and log what could not be kept
+            failure = as_storage_failure(exc, self.store.location)
+            log.error("write %s saved, but its Idempotency-Key was not kept: %s",
+                      stored.body.get("reference"), failure or f"{type(exc).__name__}: {exc}")
+
+    def _answer(self, stored: StoredResponse, *, replayed: bool) -> JSONResponse:
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        if self.service.caught_up(stored.body.get("position")):
+            if stored.status == 201:
+                headers["Location"] = stored.body["url"]
+            return JSONResponse(stored.body, stored.status, headers=headers)
+        freshness = self.service.freshness()
+        status = self.service.status()
+        reason = (status["stopped"][0]["error"] if status["stopped"]
+                  else f"the read models have not reached position {stored.body.get('position')} yet")
+        pending = {"reason": reason, "log_head": status["head"],
+                   "read_models": {name: m["position"] for name, m in status["read_models"].items()},
+                   "index_position": freshness["index_position"]}
+        headers["Location"] = stored.body["api_url"]  # poll it: 404 until the read models show the record
+        headers["Retry-After"] = "5"
+        return JSONResponse({**stored.body, "pending": pending}, 202, headers=headers)
 
 
 def _stored(result: CommandResult, digest: str) -> StoredResponse:

@@ -190,7 +190,33 @@ def verify_archive(service: ArchiveService, checkpoint_texts: list[str], public_
         ledger_size=len(stored),
         ledger_root=service.ledger.head()[1] if stored else None,
     )
-    return AuditReport(report.ok, report.problems, report.size, report.root, report.first_bad, report.checkpoints_verified)
+    problems, first_bad = list(report.problems), report.first_bad
+    damaged = _first_undecodable(service, events[len(stored):])
+    if damaged is not None:
+        # The ledger stops where the read models stopped: the leaf it never recorded is the damaged one.
+        event, error = damaged
+        reason = (f"cannot be decoded ({error}): the read models and the ledger stopped before it; "
+                  "its stored bytes were changed or written by other software")
+        problems.insert(0, f"leaf {event.leaf_index} (notification {event.notification_id}, originator "
+                           f"{event.originator_id} v{event.originator_version}) {reason}")
+        if first_bad is None or first_bad.get("leaf_index", -1) >= event.leaf_index:
+            first_bad = {"leaf_index": event.leaf_index, "notification_id": event.notification_id,
+                         "originator_id": event.originator_id, "originator_version": event.originator_version,
+                         "reason": reason}
+    return AuditReport(not problems, problems, report.size, report.root, first_bad, report.checkpoints_verified)
+
+
+def _first_undecodable(service: ArchiveService, events: list[ExportedEvent]) -> tuple[ExportedEvent, str] | None:
+    """The first of `events` the application cannot turn back into a domain event, with the error."""
+    for event in events:
+        try:
+            domain_event = service.archive.mapper.to_domain_event(
+                StoredEvent(UUID(event.originator_id), event.originator_version, event.topic, event.state)
+            )
+            domain_event.timestamp  # noqa: B018 - every event the projections read carries one
+        except Exception as exc:  # noqa: BLE001 - any failure to read is what we report
+            return event, f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def read_checkpoint_files(paths: list[Path]) -> list[str]:

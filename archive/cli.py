@@ -6,6 +6,7 @@ Errors print one line on stderr and exit non-zero (1 for a domain error, 2 for b
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 
 from archive.config import Settings
 from archive.exceptions import ArchiveError
+from archive.faults import as_storage_failure
 from archive.service import ArchiveService
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Protokoll: an event-sourced public records archive.")
@@ -44,7 +46,8 @@ def settings_for(data_dir: Path | None, **overrides: Any) -> Settings:
 def open_service(data_dir: Path | None, *, search: bool | None = None) -> Iterator[ArchiveService]:
     service = ArchiveService(settings_for(data_dir), search=search)
     try:
-        service.catch_up()
+        # A group that stops at an unreadable event logs it once (one line) and the command still runs.
+        service.catch_up(strict=False)
         yield service
     finally:
         service.close()
@@ -67,10 +70,15 @@ def status(data_dir: DataDir = None, as_json: AsJson = False) -> None:
         as_json,
         lambda d: "\n".join(
             [f"event log head: {d['head']} ({d['backend']})"]
-            + [f"{name:10} {m['position']:>8}  lag {m['lag']}" + (f"  ERROR {m['error']}" if m["error"] else "")
+            + [f"{name:10} {m['position']:>8}  lag {m['lag']}" + ("  STOPPED" if m["error"] else "")
                for name, m in d["read_models"].items()]
+            + [f"stopped: {s['group']} at {s['position']}: {s['error']}"
+               + (f" [reference {s['event']['reference']}]" if s.get("event", {}).get("reference") else "")
+               for s in d["stopped"]]
         ),
     )
+    if data["stopped"]:
+        raise typer.Exit(1)  # scripts and monitoring see that something needs an operator
 
 
 @app.command()
@@ -159,6 +167,10 @@ def main(argv: list[str] | None = None) -> None:
     except (ArchiveError, CliError) as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    except (OSError, sqlite3.Error) as exc:  # storage that refused a write, named in one line
+        failure = as_storage_failure(exc, _where(exc))
+        typer.echo(f"error: {failure if failure is not None else f'{type(exc).__name__}: {exc}'}", err=True)
+        sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -172,6 +184,17 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(exc.exit_code)
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
+
+
+def _where(exc: BaseException) -> str:
+    """The file an OS error names, else the data directory (every SQLite file of the archive is there)."""
+    filename = getattr(exc, "filename", None)
+    if filename:
+        return str(filename)
+    try:
+        return f"the data directory {Settings().data_dir}"
+    except ValidationError:
+        return "the data directory"
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     ledger_origin: str = Field(default="protokoll.local/archive", description="checkpoint origin")
     projection_batch_size: int = Field(default=1000, ge=1, le=10_000)
     write_wait_timeout: float = Field(default=10.0, gt=0)
+    max_lag: int = Field(default=100, ge=0, description="events a read model may be behind before /health and /ready fail")
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     write_rate_per_minute: int = Field(default=600, ge=1)
     search_rate_per_minute: int = Field(default=1200, ge=1)
@@ -78,6 +79,7 @@ class Settings(BaseSettings):
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.events_path),
                 "SQLITE_LOCK_TIMEOUT": "30",
+                "APPLICATION_RECORDER_TOPIC": "archive.recorders:SQLiteEventStore",
             }
         url = urlparse(self.database_url)
         return {
@@ -88,4 +90,5 @@ class Settings(BaseSettings):
             "POSTGRES_USER": unquote(url.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             "POSTGRES_CREATE_TABLE": "y",
+            "APPLICATION_RECORDER_TOPIC": "archive.recorders:PostgresEventStore",
         }

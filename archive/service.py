@@ -19,6 +19,8 @@ from archive.readmodels.ledger import Ledger
 from archive.readmodels.people import People
 from archive.readmodels.records import RecordProjections
 from archive.readmodels.runner import ProjectionRunner
+from archive.exceptions import ProjectionTimeout
+from archive.faults import PoisonEvent, StorageFailure
 
 
 class ArchiveService:
@@ -103,26 +105,89 @@ class ArchiveService:
         for runner in self.runners:
             runner.wait(position, limit)
 
+    def caught_up(self, position: int | None, timeout: float | None = None) -> bool:
+        """Like `wait`, but answers whether the read models got there (at once when one has stopped)."""
+        try:
+            self.wait(position, timeout)
+        except ProjectionTimeout:
+            return False
+        return True
+
     def done(self, result: CommandResult) -> CommandResult:
         """Wait for a command's events to reach the read models, then hand back its result."""
         self.wait(result.position)
         return result
 
-    def catch_up(self, progress: Callable[[int], None] | None = None) -> None:
+    def catch_up(self, progress: Callable[[int], None] | None = None, *, strict: bool = True) -> None:
+        """Process the log to its head; `strict=False` leaves a stopped group stopped (status reports it)."""
         for runner in self.runners:
-            runner.catch_up(progress)
+            try:
+                runner.catch_up(progress)
+            except (PoisonEvent, StorageFailure):
+                if strict:
+                    raise
 
     # Operations ----------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
+        """The log's head, every read model's position and lag, and why any group has stopped."""
         head = self.runner.head()
         models: dict[str, Any] = {}
+        stopped: list[dict[str, Any]] = []
         for runner in self.runners:
+            error = runner.error
+            if error is None and runner.upstream is not None and runner.upstream.error is not None:
+                if runner.position() >= runner.upstream.position():
+                    error = runner.upstream.error  # waiting at the point where the group it reads stopped
             for projection in runner.projections:
                 parts = projection.parts() if hasattr(projection, "parts") else {projection.name: projection.position()}
                 for name, position in parts.items():
-                    models[name] = {"position": position, "lag": head - position, "error": str(runner.error) if runner.error else None}
-        return {"head": head, "backend": "postgresql" if self.settings.is_postgres else "sqlite", "read_models": models}
+                    models[name] = {"position": position, "lag": head - position, "error": str(error) if error else None}
+            if runner.error is not None:
+                stopped.append(self._stop_report(runner.name, runner.position(), runner.error))
+        return {"head": head, "backend": "postgresql" if self.settings.is_postgres else "sqlite",
+                "read_models": models, "stopped": stopped}
+
+    def _stop_report(self, name: str, position: int, error: BaseException) -> dict[str, Any]:
+        report: dict[str, Any] = {"group": name, "position": position, "error": str(error)}
+        if isinstance(error, PoisonEvent):
+            report["event"] = error.as_dict()
+            try:  # the record's citable reference, when its earlier events made it into the catalog
+                entry = self.catalog.get(error.originator_id)
+            except Exception:  # noqa: BLE001 - the report must come out even if the catalog cannot answer
+                entry = None
+            report["event"]["reference"] = entry.get("reference") if entry else None
+        elif isinstance(error, StorageFailure):
+            report["storage"] = {"where": error.where, "kind": error.kind}
+        return report
+
+    def freshness(self) -> dict[str, Any]:
+        """How far the search index has come, for every search answer: position, head, stale and why."""
+        head = self.runner.head()
+        runner = self.search_runner
+        position = runner.position() if runner is not None else 0
+        error = None
+        if runner is not None:
+            error = runner.error or (runner.upstream.error if runner.upstream is not None else None)
+        reason = None
+        if error is not None:
+            reason = f"the search index stopped at {position}: {error}"
+        elif position < head:
+            reason = f"the search index has processed {position} of {head} events"
+        return {"index_position": position, "log_head": head, "stale": reason is not None, "stale_reason": reason}
+
+    def readiness(self) -> tuple[bool, str]:
+        """Whether this node should get traffic: nothing stopped, nothing behind by more than the limit."""
+        data = self.status()
+        if data["stopped"]:
+            first = data["stopped"][0]
+            return False, f"{first['group']} read models stopped at {first['position']}: {first['error']}"
+        lagging = {name: m["lag"] for name, m in data["read_models"].items() if m["lag"] > self.settings.max_lag}
+        if lagging:
+            worst = max(lagging, key=lambda n: lagging[n])
+            return False, (f"{worst} is {lagging[worst]} events behind the log head {data['head']} "
+                           f"(the limit is {self.settings.max_lag})")
+        return True, "ok"
 
     def digests(self) -> dict[str, str]:
         out = {m.name: m.digest() for m in self.records.models}
@@ -132,13 +197,12 @@ class ArchiveService:
         return out
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> dict[str, str]:
-        """Drop every read model and replay the whole log into it; returns the new digests."""
-        self.stop()
-        for projection in self.projections:
-            projection.reset()
-        if self.search is not None:
-            self.search.reset()
-        for runner in self.runners:
-            runner.reload_positions()
-        self.catch_up(progress)
-        return self.digests()
+        """Replay the whole log into fresh read models and swap them in on success; returns the new digests.
+
+        The live read models keep serving until the swap and are untouched when the replay fails.
+        """
+        from archive.readmodels.rebuild import rebuild
+
+        digests = rebuild(self, progress)
+        self.records.states.forget()
+        return digests

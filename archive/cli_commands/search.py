@@ -64,11 +64,14 @@ def register(app: typer.Typer) -> None:
         with open_service(data_dir) as service:
             if service.search is None:
                 raise CliError("search is not enabled")
+            freshness = service.freshness()
             result = service.search.query(params)
         if as_json:
-            typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2, default=str))
+            typer.echo(json.dumps({**asdict(result), **freshness}, ensure_ascii=False, indent=2, default=str))
             return
         typer.echo(f"{result.total} treff for {result.parsed_query}")
+        if freshness["stale"]:
+            typer.echo(f"merk: søket er ikke à jour: {freshness['stale_reason']}", err=True)
         if result.error:
             typer.echo(f"merk: {result.error}", err=True)
         for hit in result.hits:

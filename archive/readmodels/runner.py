@@ -17,7 +17,8 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from archive.exceptions import ProjectionTimeout
+from archive.exceptions import ArchiveError, ProjectionTimeout
+from archive.faults import PoisonEvent, as_storage_failure
 from archive.readmodels.base import LoggedEvent, Projection, iso_utc
 
 log = logging.getLogger(__name__)
@@ -96,24 +97,25 @@ class ProjectionRunner:
                 return 0
             batch = []
             for n in notifications:
-                event = self.decode(n)
-                batch.append(
-                    LoggedEvent(
-                        position=n.id,
-                        originator_id=str(n.originator_id),
-                        originator_version=n.originator_version,
-                        topic=n.topic,
-                        state=n.state,
-                        event=event,
-                        recorded_at=iso_utc(event.timestamp),
-                    )
-                )
+                try:
+                    batch.append(self._logged(n))
+                except Exception as exc:  # noqa: BLE001 - any unreadable event stops the group here
+                    if not batch:  # everything before it has been processed: stop, naming it
+                        raise PoisonEvent(n.id, str(n.originator_id), n.originator_version, n.topic, exc,
+                                          self.name) from exc
+                    break  # process the readable events before it first
             up_to = batch[-1].position
             for projection in self.projections:
                 done = self._positions[projection.name]
                 if done >= up_to:
                     continue
-                projection.process([e for e in batch if e.position > done], up_to)
+                try:
+                    projection.process([e for e in batch if e.position > done], up_to)
+                except Exception as exc:
+                    failure = as_storage_failure(exc, location_of(projection))
+                    if failure is None:
+                        raise
+                    raise failure from exc
                 with self._changed:
                     self._positions[projection.name] = up_to
                     self._changed.notify_all()
@@ -121,11 +123,28 @@ class ProjectionRunner:
                 listener(up_to)
             return len(batch)
 
+    def _logged(self, n: Notification) -> LoggedEvent:
+        event = self.decode(n)
+        return LoggedEvent(
+            position=n.id,
+            originator_id=str(n.originator_id),
+            originator_version=n.originator_version,
+            topic=n.topic,
+            state=n.state,
+            event=event,
+            recorded_at=iso_utc(event.timestamp),
+        )
+
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Process until the head of the log; returns the number of notifications read."""
         total = 0
         while True:
-            count = self.step()
+            try:
+                count = self.step()
+            except Exception as exc:
+                self._failed(exc)
+                raise
+            self._recovered()
             if count == 0:
                 return total
             total += count
@@ -140,13 +159,19 @@ class ProjectionRunner:
         if not position:
             return
         if self._thread is None:  # not running in the background: do the work here
-            while self.position() < position and self.step():
-                pass
+            try:
+                while self.position() < position and self.step():
+                    pass
+            except Exception as exc:  # noqa: BLE001 - reported below as this group having stopped
+                self._failed(exc)
         deadline = time.monotonic() + timeout
         with self._changed:
             while self.position() < position:
-                if self.error is not None:
-                    raise ProjectionTimeout(f"{self.name} stopped: {self.error}")
+                stopped = self.error
+                if stopped is None and self.upstream is not None and self.upstream.position() < position:
+                    stopped = self.upstream.error  # this group cannot pass where the one it reads stopped
+                if stopped is not None:
+                    raise ProjectionTimeout(f"{self.name} stopped: {stopped}")
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise ProjectionTimeout(
@@ -183,15 +208,30 @@ class ProjectionRunner:
         while not self._stop.is_set():
             try:
                 count = self.step()
-                self.error = None
-            except Exception as exc:  # noqa: BLE001 - keep following; report in status
-                log.exception("projection batch failed in %s", self.name)
-                self.error = exc
+                self._recovered()
+            except Exception as exc:  # noqa: BLE001 - keep following (disk space may come back); report in status
+                self._failed(exc)
                 count = 0
                 self._stop.wait(1.0)
             if count == 0:
                 self._wake.wait(self.poll_interval)
                 self._wake.clear()
+
+    def _failed(self, exc: BaseException) -> None:
+        """Remember why the group stopped; log it once, not on every retry."""
+        if self.error is None or str(self.error) != str(exc):
+            if isinstance(exc, ArchiveError):  # named precisely already: no traceback needed
+                log.error("projections %s stopped at %d: %s", self.name, self.position(), exc)
+            else:
+                log.exception("projections %s stopped at %d", self.name, self.position())
+        self.error = exc
+        with self._changed:
+            self._changed.notify_all()  # writers waiting for a position hear it now, not at their timeout
+
+    def _recovered(self) -> None:
+        if self.error is not None:
+            log.warning("projections %s running again after: %s", self.name, self.error)
+            self.error = None
 
     def _listen(self) -> None:
         """PostgreSQL: wake on every notification the database announces (other nodes' writes)."""
@@ -204,3 +244,14 @@ class ProjectionRunner:
                     self._wake.set()
         except Exception:  # noqa: BLE001 - the poll still follows the log
             log.debug("subscription ended", exc_info=True)
+
+
+def location_of(projection: Projection) -> str:
+    """Where a projection keeps its data, for error messages (a file, a directory or the database)."""
+    index_dir = getattr(projection, "index_dir", None)
+    if index_dir is not None:
+        return f"the search index {index_dir}"
+    path = getattr(getattr(projection, "db", None), "path", None)
+    if path is not None:
+        return f"the read models {path}"
+    return f"the {projection.name} read models in PostgreSQL"
