@@ -6,6 +6,7 @@ import base64
 import hashlib
 from typing import Annotated, Any
 
+from eventsourcing.domain import DomainEvent
 from fastapi import APIRouter, Query
 
 from api import schemas
@@ -21,10 +22,14 @@ def event_page(service: ArchiveService, after: int, limit: int) -> dict[str, Any
     data = []
     leaf_of = service.ledger.leaf_indexes([n.id for n in notifications])
     for n in notifications:
+        timestamp: str | None = None
         try:
-            timestamp = service.archive.mapper.to_domain_event(n).timestamp.isoformat()
+            event = service.archive.mapper.to_domain_event(n)
         except Exception:  # noqa: BLE001 - an undecodable event is still listed, with its bytes
-            timestamp = None
+            event = None
+        # The mapper promises only the library's protocol; every event this archive writes is a DomainEvent.
+        if isinstance(event, DomainEvent):
+            timestamp = event.timestamp.isoformat()
         state = bytes(n.state)
         data.append({
             "position": n.id, "leaf_index": leaf_of.get(n.id), "topic": n.topic, "originator_id": str(n.originator_id),
@@ -32,7 +37,7 @@ def event_page(service: ArchiveService, after: int, limit: int) -> dict[str, Any
             "state_base64": base64.b64encode(state).decode(), "state_sha256": hashlib.sha256(state).hexdigest(),
         })
     head = int(recorder.max_notification_id() or 0)
-    last = data[-1]["position"] if data else None
+    last = notifications[-1].id if notifications else None
     return {"data": data, "count": len(data), "next_after": last if last is not None and last < head else None,
             "head": head}
 
