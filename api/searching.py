@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query
 
 from api.errors import SearchUnavailable
-from api.formatting import reference_path
+from api.formatting import KIND_LABELS, reference_path
 from archive.exceptions import ArchiveError, InvalidCommand
 from archive.service import ArchiveService
 
@@ -70,14 +70,16 @@ def _instant(value: str | None, name: str) -> datetime | None:
 
 def _params(request: SearchRequest) -> Any:
     """search.query.SearchParams in the module's own types; our request object if it is absent."""
-    valid_from, valid_to = _day(request.date_from, "from"), _day(request.date_to, "to")
-    if request.year is not None and valid_from is None and valid_to is None:
-        valid_from, valid_to = date(request.year, 1, 1), date(request.year, 12, 31)
+    # from/to and year are about the record's own date (meeting day, said or published date, an
+    # agreement's start) for every kind: the date the year facet counts. Valid time is valid_at.
+    date_from, date_to = _day(request.date_from, "from"), _day(request.date_to, "to")
+    if date_from and date_to and date_from > date_to:
+        raise InvalidCommand(f"from ({date_from}) is after to ({date_to})")
     values: dict[str, Any] = {
         "q": request.q, "kind": [request.kind] if request.kind else None, "speaker": request.speaker,
         "party": request.party, "organisation": request.organisation, "role": request.role,
-        "valid_from": valid_from,
-        "valid_to": valid_to, "known_at": _instant(request.known_at, "known_at"),
+        "year": request.year, "date_from": date_from, "date_to": date_to,
+        "known_at": _instant(request.known_at, "known_at"),
         "valid_at": _day(request.valid_at, "valid_at"), "include_restricted": request.include_restricted,
         "sort": request.sort, "page": request.page, "page_size": request.page_size,
     }
@@ -189,6 +191,10 @@ def search_form(
     def clean(value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
+    if clean(kind) and clean(kind) not in KIND_LABELS:  # type: ignore[operator]
+        # Never silently widened to every kind.
+        raise InvalidCommand(f"unknown kind {clean(kind)!r}: one of {', '.join(KIND_LABELS)}")
+
     return SearchRequest(
         q=q.strip(), kind=clean(kind), party=clean(party), speaker=clean(speaker),
         organisation=clean(organisation), role=clean(role), year=year, date_from=clean(date_from),
@@ -198,3 +204,36 @@ def search_form(
 
 
 SearchFormDep = Annotated[SearchRequest, Depends(search_form)]
+
+
+SuggestField = Literal["speaker", "organisation", "party", "role"]
+
+
+def suggest_names(service: ArchiveService, field: str, prefix: str, *, include_restricted: bool,
+                  limit: int = 20) -> dict[str, Any]:
+    """Names the archive knows for a filter field, for the search page's datalists and typing aids.
+
+    Only what the caller may see is suggested (search.directory works on visible documents).
+    """
+    index = service.search
+    whoosh_index = getattr(index, "ix", None)
+    if index is None or whoosh_index is None:
+        raise SearchUnavailable("search is not available: the search index is not enabled on this server")
+    from search.query import known_names
+
+    found = known_names(whoosh_index, field, prefix, include_restricted=include_restricted, limit=limit)
+    return {"field": field, "prefix": prefix,
+            "suggestions": [{"value": value, "count": count} for value, count in found]}
+
+
+def filter_choices(service: ArchiveService, *, include_restricted: bool, limit: int = 50) -> dict[str, list[str]]:
+    """The most mentioned names of each filter field, for the search form's <datalist>s ({} without an index)."""
+    whoosh_index = getattr(service.search, "ix", None)
+    if whoosh_index is None:
+        return {}
+    from search.query import known_names
+
+    fields: tuple[SuggestField, ...] = ("speaker", "organisation", "party", "role")
+    return {name: [value for value, _ in known_names(whoosh_index, name, include_restricted=include_restricted,
+                                                      limit=limit)]
+            for name in fields}

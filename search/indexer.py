@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,9 @@ def body_of(kind: str, content: dict[str, Any]) -> str:
     return str(content.get("name") or content.get("title") or "")
 
 
-def documents_for(record: dict[str, Any], versions: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+def documents_for(
+    record: dict[str, Any], versions: Sequence[dict[str, Any]], organisation_names: Mapping[str, str] | None = None,
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Every version's document (and ids to delete: none, every version stays for staff).
 
     Each version carries the visibility of the record as it stands NOW (archive.visibility):
@@ -104,13 +106,18 @@ def documents_for(record: dict[str, Any], versions: Sequence[dict[str, Any]]) ->
             doc["speaker_id"] = content.get("speaker_id")
             doc["party"] = content.get("party")
             doc["role"] = content.get("speaker_role")
-            doc["organisation"] = [content["organisation_name"]] if content.get("organisation_name") else None
+            # A statement linked to an organisation by id only is filed under its name too, so the
+            # organisation facet and filter (which work on names) count it.
+            org_name = content.get("organisation_name") or (organisation_names or {}).get(
+                content.get("organisation_id") or "")
+            doc["organisation"] = [org_name] if org_name else None
             doc["organisation_ids"] = [content["organisation_id"]] if content.get("organisation_id") else None
         elif kind in ("news", "meeting"):
             name = content.get("organisation_name") or content.get("organiser_name")
             doc["organisation"] = [name] if name else None
         if kind == "person":
             doc["party"] = content.get("party")
+            doc["names"] = list(content.get("names") or []) or None
         docs.append(doc)
     return docs, []
 
@@ -150,13 +157,14 @@ class SearchProjection(Projection):
         touched = list(dict.fromkeys(e.originator_id for e in events if is_record_topic(e.topic)))
         records = self.catalog.by_ids(touched)
         versions = self.history.versions_of(touched)
+        organisation_names = self._organisation_names(versions)
         docs: list[dict[str, Any]] = []
         deletes: list[str] = []
         for record_id in touched:
             record = records.get(record_id)
             if record is None:
                 continue
-            made, hidden = documents_for(record, versions.get(record_id, []))
+            made, hidden = documents_for(record, versions.get(record_id, []), organisation_names)
             docs += made
             deletes += hidden
         with self._lock:
@@ -166,6 +174,15 @@ class SearchProjection(Projection):
                 self.ix, docs, deletes, {"position": str(up_to), "schema": str(SCHEMA_VERSION)},
                 skip_unchanged=True,
             )
+
+    def _organisation_names(self, versions: Mapping[str, Sequence[dict[str, Any]]]) -> dict[str, str]:
+        """Names of the organisations statements link by id without naming them (one query)."""
+        ids = sorted({
+            str(row["content"]["organisation_id"]) for rows in versions.values() for row in rows
+            if row["kind"] == "statement" and row["content"].get("organisation_id")
+            and not row["content"].get("organisation_name")
+        })
+        return {rid: str(rec["title"]) for rid, rec in self.catalog.by_ids(ids).items() if rec.get("title")}
 
     def reset(self) -> None:
         with self._lock:

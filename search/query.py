@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from whoosh import highlight
 from whoosh.scoring import BM25FScorer
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import Index
@@ -62,8 +61,18 @@ from whoosh.sorting import FieldFacet
 from whoosh.support.levenshtein import distance
 
 from search.analysis import DEFAULT_LANGS, analyse, norwegian_analyzer, normalise_word
+from search.directory import (
+    Directory,
+    Resolution,
+    build_directory,
+    resolve_organisation,
+    resolve_party,
+    resolve_speaker,
+    suggest,
+)
 from archive.visibility import PUBLIC as PUBLIC_MARK
 from search.index import cached_searcher
+from search.snippets import make_snippet
 from search.schema import DATECOLUMN, FAR_FUTURE, KINDS, ORG_SEPARATOR
 
 __all__ = [
@@ -73,6 +82,7 @@ __all__ = [
     "ParsedQuery",
     "parse_user_query",
     "search",
+    "known_names",
     "MAX_QUERY_CHARS",
     "MAX_CLAUSES",
     "MAX_DEPTH",
@@ -93,7 +103,6 @@ MIN_PREFIX_CHARS = 3
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
 SNIPPET_CHARS = 240
-HIGHLIGHT_CHAR_LIMIT = 20_000
 
 TEXT_FIELDS: tuple[tuple[str, float], ...] = (("title", 2.0), ("body", 1.0), ("parts", 0.5))
 USER_FIELDS = ("speaker", "party", "role", "organisation", "kind")
@@ -112,6 +121,9 @@ class SearchParams:
     party: str | None = None
     organisation: str | None = None
     role: str | None = None  # the speaker's role as written ("fylkesordfører"), any inflection
+    year: int | None = None  # the record's own date falls in this year (what the year facet counts)
+    date_from: date | None = None  # the record's own date, inclusive, every kind
+    date_to: date | None = None
     valid_from: date | None = None
     valid_to: date | None = None
     recorded_from: datetime | None = None
@@ -630,7 +642,16 @@ def _visibility(params: SearchParams, now: datetime) -> tuple[Query, list[str]]:
     return Or([in_force, others]), parts
 
 
-def _filters(params: SearchParams, now: datetime) -> tuple[Query, str]:
+def _filters(
+    params: SearchParams, now: datetime, searcher: Searcher | None = None, notes: list[str] | None = None
+) -> tuple[Query, str]:
+    """The filter every hit must pass: visibility, then the caller's selections.
+
+    With a searcher, person/party/organisation values are resolved against the names the
+    visible documents carry (search.directory): any case, surname or alias; a value that
+    names nothing known matches nothing and adds a note to `notes`. Without one (callers that
+    only need the visibility part) they are taken as exact index values.
+    """
     visibility, words = _visibility(params, now)
     clauses: list[Query] = [visibility]
     if not params.include_restricted:
@@ -639,25 +660,41 @@ def _filters(params: SearchParams, now: datetime) -> tuple[Query, str]:
         clauses.append(Term("visibility", PUBLIC_MARK))
     else:
         words.append("including restricted")
-    kinds = [k.lower() for k in (params.kind or []) if k and k.lower() in KINDS]
+    names = _directory(searcher, And(clauses)) if searcher is not None else None
+    told = notes if notes is not None else []
+    kinds = [k.lower() for k in (params.kind or []) if k]
     if kinds:
-        clauses.append(Or([Term("kind", k) for k in kinds]))
+        known = [k for k in kinds if k in KINDS]
+        # An unknown kind narrows to nothing (the caller reports it), never to everything.
+        clauses.append(Or([Term("kind", k) for k in known]) if known else NullQuery)
         words.append("kind in " + "|".join(kinds))
     if params.speaker:
         sp = params.speaker.strip()
-        clauses.append(Or([Term("speaker_id", sp), Term("speaker_name", sp)]))
+        if names is not None:
+            clauses.append(_resolved(resolve_speaker(searcher, names, sp), told))  # type: ignore[arg-type]
+        else:
+            clauses.append(Or([Term("speaker_id", sp), Term("speaker_name", sp)]))
         words.append(f"speaker={sp}")
     if params.party:
-        clauses.append(Term("party", params.party.strip().lower()))
-        words.append(f"party={params.party.strip()}")
+        party = params.party.strip()
+        if names is not None:
+            clauses.append(_resolved(resolve_party(names, party), told))
+        else:
+            clauses.append(Term("party", party.lower()))
+        words.append(f"party={party}")
     if params.organisation:
         org = params.organisation.strip()
-        clauses.append(Or([Term("organisation", org.lower()), Term("organisation_ids", org)]))
+        if names is not None:
+            clauses.append(_resolved(resolve_organisation(searcher, names, org), told))  # type: ignore[arg-type]
+        else:
+            clauses.append(Or([Term("organisation", org.lower()), Term("organisation_ids", org)]))
         words.append(f"organisation={org}")
     if params.role:
         # Every word of the role, analysed like the field: "ordfører" also finds "ordføreren".
         terms = [t for t in analyse(params.role.strip()[:200]) if t]
         clauses.append(And([Term("role", t) for t in terms]) if terms else NullQuery)
+        if searcher is not None and not all(("role", t) in searcher.reader() for t in terms):
+            told.append(f"ingen i arkivet har rollen «{_short(params.role.strip(), 60)}»")
         words.append(f"role={params.role.strip()}")
     if params.valid_from or params.valid_to:
         lo = _day_start(params.valid_from) if params.valid_from else None
@@ -668,12 +705,46 @@ def _filters(params: SearchParams, now: datetime) -> tuple[Query, str]:
         if lo is not None:
             clauses.append(_after("valid_to", lo))
         words.append(f"valid {lo.date() if lo else '…'}–{hi.date() if hi else '…'}")
+    # The record's own date (meeting day, said/published date, an agreement's start): the
+    # field the year facet counts, for every kind, so `year=2016` returns what "2016 (n)" showed.
+    if params.year is not None:
+        clauses.append(DateRange("date", datetime(params.year, 1, 1), datetime.combine(date(params.year, 12, 31), time.max)))
+        words.append(f"year={params.year}")
+    if params.date_from or params.date_to:
+        lo = _day_start(params.date_from) if params.date_from else None
+        hi = datetime.combine(params.date_to, time.max) if params.date_to else None
+        clauses.append(DateRange("date", lo, hi))
+        words.append(f"date {lo.date() if lo else '…'}–{hi.date() if hi else '…'}")
     if params.recorded_from or params.recorded_to:
         lo = _day_start(params.recorded_from) if params.recorded_from else None
         hi = _day_start(params.recorded_to) if params.recorded_to else None
         clauses.append(DateRange("recorded_at", lo, hi))
         words.append(f"recorded {lo or '…'}–{hi or '…'}")
     return And(clauses), "; ".join(words)
+
+
+def _resolved(resolution: Resolution, notes: list[str]) -> Query:
+    if resolution.note:
+        notes.append(resolution.note)
+    return resolution.clause
+
+
+def _directory(searcher: Searcher, visible: Query) -> Directory:
+    """Names the caller may see (see search.directory), cached per segment and visibility."""
+    return build_directory(
+        searcher, lambda sub: _filter_docs(sub, visible), _column, _segment_key, repr(visible)
+    )
+
+
+def known_names(
+    index: Index, field_name: str, prefix: str = "", *, include_restricted: bool = False,
+    limit: int = 20, now: datetime | None = None,
+) -> list[tuple[str, int]]:
+    """Values of a filter field the caller may see, matching `prefix` (for suggestions)."""
+    now = (now or datetime.utcnow()).replace(tzinfo=None)
+    visible, _ = _filters(SearchParams(include_restricted=include_restricted), now)
+    with cached_searcher(index) as searcher:
+        return suggest(_directory(searcher, visible), field_name, prefix, limit)
 
 
 # ---------------------------------------------------------------- facets
@@ -697,7 +768,11 @@ def _segment_key(segment_searcher: Searcher) -> tuple[str, int]:
     segment = getattr(reader, "segment", None)
     if callable(segment) and segment() is not None:
         seg = segment()
-        return seg.segment_id(), seg.deleted_count()
+        # Whoosh draws segment ids from the global `random`, which a seeded process (tests,
+        # anything calling random.seed) repeats: the index's folder and size keep two indexes'
+        # segments from sharing cached columns, filters and lengths.
+        folder = getattr(getattr(reader, "_storage", None), "folder", "")
+        return f"{folder}|{seg.segment_id()}|{reader.doc_count_all()}", seg.deleted_count()
     return str(id(reader)), 0
 
 
@@ -1030,36 +1105,13 @@ _NO_YEAR = 2**31 - 1
 # ---------------------------------------------------------------- snippets
 
 
-class _MarkFormatter(highlight.Formatter):
-    """<mark>…</mark> around matches; every other character HTML-escaped."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
-
-
 def _snippet(text: str, terms: set[str]) -> str:
-    text = text or ""
-    if terms:
-        try:
-            marked = highlight.highlight(
-                text[:HIGHLIGHT_CHAR_LIMIT],
-                terms,
-                norwegian_analyzer(DEFAULT_LANGS),
-                highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
-                _MarkFormatter(),
-                top=2,
-            )
-        except Exception:  # a snippet must never break a search
-            marked = ""
-        if marked:
-            return marked
-    plain = text[:SNIPPET_CHARS]
-    return html.escape(plain, quote=False) + ("…" if len(text) > SNIPPET_CHARS else "")
+    """Why the hit matched, marked (search.snippets); never breaks a search."""
+    try:
+        return make_snippet(text, terms)
+    except Exception:  # noqa: BLE001 - a snippet must never break a search
+        plain = (text or "")[:SNIPPET_CHARS]
+        return html.escape(plain, quote=False) + ("…" if len(text or "") > SNIPPET_CHARS else "")
 
 
 def _hit(stored: dict[str, Any], score: float | None, hl: dict[str, set[str]]) -> SearchHit:
@@ -1108,7 +1160,11 @@ def search(index: Index, params: SearchParams, *, now: datetime | None = None) -
         parsed = parse_user_query(searcher, params.q)
         notes.extend(parsed.notes)
         error = "; ".join(parsed.errors) or None
-        filt, filt_desc = _filters(params, now)
+        filt, filt_desc = _filters(params, now, searcher, notes)
+        unknown_kinds = sorted({k for k in (params.kind or []) if k and k.lower() not in KINDS})
+        if unknown_kinds:
+            refused = f"unknown kind {', '.join(map(repr, unknown_kinds))} (one of {', '.join(KINDS)})"
+            error = f"{error}; {refused}" if error else refused
         user_q = parsed.query
         if user_q is None and not (params.q or "").strip():
             user_q = Every()  # an empty query lists everything visible (browse)

@@ -57,7 +57,7 @@ __all__ = [
     "TRUEFLAG",
 ]
 
-SCHEMA_VERSION: int = 3
+SCHEMA_VERSION: int = 4
 # Open intervals end here, so every range filter is a plain DateRange.
 FAR_FUTURE = datetime(9999, 12, 31)
 META_ID = "__meta__"
@@ -113,6 +113,9 @@ def build_schema() -> Schema:
         # Compound parts: no positions (never used in phrases), not stored.
         parts=TEXT(analyzer=compound_parts_analyzer(), phrase=False),
         speaker_id=ID(stored=True),
+        # Person documents: every name form the person is known by (a list), so filters and
+        # suggestions match aliases and initials too (search.directory).
+        names=STORED(),
         # `speaker:Hansen` matches by surname or full name through this field…
         speaker=TEXT(analyzer=text, stored=True, phrase=False),
         # …while this one is the exact name for the facet.

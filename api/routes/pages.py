@@ -15,7 +15,7 @@ from api.errors import SearchUnavailable
 from api.formatting import KIND_LABELS, reference_path
 from api.rendering import FeedEntry, as_atom, as_csv, as_json, check_format, plain, render
 from api.routes.health import health_data
-from api.searching import SearchFormDep, run_search
+from api.searching import SearchFormDep, filter_choices, run_search
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,8 +69,9 @@ def search_page(request: Request, ctx: ContextDep, service: ServiceDep, principa
         entries = [FeedEntry(h["url"] or "/", h.get("title") or "", h.get("date"), h["snippet_text"])
                    for h in data["data"] if h.get("url")]
         return as_atom(request, ctx, f"Protokoll: søk etter «{form.q}»", entries)
+    choices = {} if unavailable else filter_choices(service, include_restricted=form.include_restricted)
     return render(request, ctx, principal, "search.html", data, form=form, unavailable=unavailable,
-                  status=503 if unavailable else 200, kinds=KIND_LABELS)
+                  status=503 if unavailable else 200, kinds=KIND_LABELS, choices=choices)
 
 
 @router.get("/records")
