@@ -122,3 +122,17 @@ def test_suggestions_for_what_people_start_typing(client: TestClient) -> None:
     page = client.get("/search", params={"q": "samarbeid"}).text
     assert '<datalist id="people">' in page and '<option value="Roger Ryberg">' in page
     assert 'list="people"' in page and 'list="organisations"' in page
+
+
+def test_an_alias_from_the_person_record_finds_the_person(client: TestClient) -> None:
+    # The archivist records that Roger Ryberg is also known as "Rogern" (a name no statement uses).
+    service: ArchiveService = client.app.state.web.service  # type: ignore[attr-defined]
+    ryberg = [p for p in service.people.list_people() if p["name"] == "Roger Ryberg"][0]
+    person = service.people.person(ryberg["person_id"])
+    assert person is not None
+    service.done(service.archive.add_person_alias(ryberg["person_id"], expected_version=person["version"],
+                                                  name="Rogern", recorded_by="test"))
+    # Typed in lower case, the alias finds his five statements, and is suggested.
+    assert search(client, speaker="rogern")["count"] == 5
+    assert "Rogern" in [s["value"] for s in
+                        client.get("/api/suggest", params={"field": "speaker", "prefix": "rog"}).json()["suggestions"]]
