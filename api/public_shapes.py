@@ -45,6 +45,16 @@ class AgendaItemShape(Shape):
     title: str | None = None
     proposal: str | None = None
     decision: str | None = None
+    page: int | None = Field(default=None, description="the page of the minutes' PDF the item is treated on")
+
+
+class NewsBlockShape(Shape):
+    """A subheading, caption or cited document and the paragraph index it stands before."""
+
+    kind: str
+    at: int
+    text: str | None = None
+    index: int | None = Field(default=None, description="for kind 'cited': its place in cited_documents")
 
 
 class ParticipantShape(Shape):
@@ -157,6 +167,7 @@ class NewsState(RecordShape):
     paragraphs: list[str] = Field(default_factory=list)
     subheadings: list[str] = Field(default_factory=list)
     captions: list[str] = Field(default_factory=list)
+    blocks: list[NewsBlockShape] = Field(default_factory=list)
     published_at: str | None = None
     updated_at: str | None = None
     date_source: str | None = Field(default=None, description="where the publication date came from")

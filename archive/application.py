@@ -542,6 +542,7 @@ class Archive(Application[UUID]):
                     number=item["number"],
                     title=item["title"],
                     proposal=item.get("proposal"),
+                    page=item.get("page"),
                     recorded_by=recorded_by,
                     source=source,
                 )

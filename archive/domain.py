@@ -384,18 +384,22 @@ class Meeting(Record):
         recorded_by: str,
         proposal: str | None = None,
         source: Source | None = None,
+        page: int | None = None,
     ) -> None:
         number = require_text(number, "number").strip()
         if any(item["number"] == number for item in self.agenda):
             raise InvalidCommand(f"agenda item {number} already exists")
-        self.agenda.append(
-            {
-                "number": number,
-                "title": require_text(title, "title"),
-                "proposal": optional_text(proposal, "proposal"),
-                "decision": None,
-            }
-        )
+        if page is not None and (not isinstance(page, int) or isinstance(page, bool) or page < 1):
+            raise InvalidCommand("page must be a page number from 1")
+        item: dict[str, Any] = {
+            "number": number,
+            "title": require_text(title, "title"),
+            "proposal": optional_text(proposal, "proposal"),
+            "decision": None,
+        }
+        if page is not None:
+            item["page"] = page  # where the item is treated in the minutes' PDF ("s. 3")
+        self.agenda.append(item)
 
     @event("DecisionRecorded")
     def record_decision(
@@ -607,6 +611,7 @@ class NewsUpdate(Record):
         language: str | None = None,
         source: Source | None = None,
         reason: str | None = None,
+        blocks: list[dict[str, Any]] | None = None,
     ) -> None:
         self.key = require_text(key, "key")
         self.reference = reference
@@ -634,6 +639,8 @@ class NewsUpdate(Record):
         self.meeting_ids = list(meeting_ids or [])
         self.subheadings = list(subheadings or [])
         self.captions = list(captions or [])
+        # Where subheadings, captions and cited documents stand among the paragraphs.
+        self.blocks = _blocks(blocks)
         self.language = language
         self.status = "published"
         self.restricted = False
@@ -656,6 +663,8 @@ class NewsUpdate(Record):
         captions: list[str] | None = None,
         reason: str | None = None,
         source: Source | None = None,
+        blocks: list[dict[str, Any]] | None = None,
+        meeting_ids: list[str] | None = None,
     ) -> None:
         if self.status == "unpublished":
             raise InvalidCommand("an unpublished news update cannot be updated")
@@ -681,9 +690,12 @@ class NewsUpdate(Record):
             ("statement_ids", statement_ids),
             ("subheadings", subheadings),
             ("captions", captions),
+            ("meeting_ids", meeting_ids),
         ):
             if value is not None:
                 setattr(self, name, list(value))
+        if blocks is not None:
+            self.blocks = _blocks(blocks)
 
     @event("Corrected")
     def correct(
@@ -981,6 +993,38 @@ def _parties(value: object) -> list[str]:
     if len(set(parties)) != len(parties):
         raise InvalidCommand("parties must not repeat")
     return parties
+
+
+NEWS_BLOCK_KINDS = ("subheading", "caption", "cited")
+
+
+def _blocks(value: object) -> list[dict[str, Any]]:
+    """Non-paragraph parts of an article, each placed before paragraph `at` (len = at the end).
+
+    A "cited" block's `index` points into `cited_documents`; records from before blocks were
+    kept have none, and pages then show subheadings and captions without their places.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidCommand("blocks must be a list")
+    out = []
+    for block in value:
+        if not isinstance(block, dict) or block.get("kind") not in NEWS_BLOCK_KINDS:
+            raise InvalidCommand(f"each block needs a kind: {', '.join(NEWS_BLOCK_KINDS)}")
+        at = block.get("at")
+        if not isinstance(at, int) or isinstance(at, bool) or at < 0:
+            raise InvalidCommand("each block needs its place `at` (a paragraph index from 0)")
+        item: dict[str, Any] = {"kind": block["kind"], "at": at}
+        if block["kind"] == "cited":
+            index = block.get("index")
+            if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+                raise InvalidCommand("a cited block needs the index of its cited document")
+            item["index"] = index
+        else:
+            item["text"] = require_text(block.get("text"), "block text")
+        out.append(item)
+    return out
 
 
 def _paragraphs(value: object) -> list[str]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from archive.application import CommandResult
-from archive.domain import natural_id
+from archive.domain import natural_id, nfc
 from archive.exceptions import ArchiveError
 from archive.importers.dates import url_date
 from archive.importers.discover import discover
@@ -50,6 +50,7 @@ _CASE_HEADING = re.compile(r"(?m)^\s*(?:[a-zæøå]{1,4}-)?(?:sak|ps|rs|styresak
 _ORGANISATION = re.compile(
     r"\b(?:[A-ZÆØÅ][\w'’-]+ ){1,3}(?:fylkeskommune|kommune|regionråd|interkommunale selskap|IKS)\b"
 )
+_LAYOUT_FIELDS = frozenset({"blocks", "meeting_ids"})
 _DATE_WORDS = {
     DATE_FROM_TEXT: "from the text's date line",
     DATE_FROM_METADATA: "from the page's metadata",
@@ -130,7 +131,7 @@ def import_file(
         kind = opts.kind or ("minutes" if _looks_like_minutes(doc.text) else "news")
         report.kind = kind
         if kind == "minutes":
-            _import_minutes(service, parse_minutes(doc.text), opts, source, report)
+            _import_minutes(service, doc, _tidy_minutes(parse_minutes(doc.text)), opts, source, report)
         elif kind == "agreement":
             _import_agreement(service, doc, opts, source, report)
         else:
@@ -190,7 +191,7 @@ def _import_news(
     recorded_by = opts.recorded_by
     # The parser's "no publication date" is replaced by what the evidence below says.
     report.warnings += [w for w in article.warnings if w != "no publication date"]
-    title = article.title or doc.title or _fallback_title(article)
+    title = one_line(article.title or doc.title or _fallback_title(article))
     if title is None:
         raise ImportFormatError("no title and no text to take one from", 1)
     url = opts.source_url or doc.url or article.source_url
@@ -209,7 +210,11 @@ def _import_news(
     with app.unit_of_work() as uow:
         publisher = registry.publisher(article)
         statement_ids = []
-        for index, st in enumerate(article.statements):
+        for index, parsed in enumerate(article.statements):
+            st = replace(
+                parsed, speaker_name=one_line(parsed.speaker_name), party=one_line(parsed.party),
+                role=one_line(parsed.role), organisation=one_line(parsed.organisation),
+            )  # fmt: skip
             speaker = registry.speaker(st.speaker_name, st.party, st.role, st.organisation, said_at)
             result = app.record_statement(
                 key=f"{key}#statement:{hashlib.sha256(st.text.encode()).hexdigest()[:16]}",
@@ -243,7 +248,7 @@ def _import_news(
             )
         fields = {
             "title": title,
-            "kicker": article.kicker,
+            "kicker": one_line(article.kicker),
             "lede": article.lede,
             "paragraphs": article.paragraphs,
             "related_links": [{"title": t} for t in article.related_links],
@@ -251,7 +256,14 @@ def _import_news(
             "statement_ids": statement_ids,
             "subheadings": article.subheadings,
             "captions": article.captions,
+            "blocks": article.blocks,
         }
+        # The meeting the article reports is linked both ways: its id is known from its key
+        # before it is scheduled below, so the news record names it from its first version.
+        reported = article.meeting if article.meeting is not None and article.meeting.date is not None else None
+        meeting_key = f"{key}#meeting"
+        if reported is not None:
+            fields["meeting_ids"] = [str(natural_id("meeting", nfc(meeting_key).strip()))]
         existing = app.record_state_or_none(_news_id(key))
         if existing is None:
             news = app.publish_news(
@@ -271,7 +283,9 @@ def _import_news(
         else:
             changed = {k: v for k, v in fields.items() if existing.get(k) != v}
             new_date = updated.isoformat() if updated else None
-            if not changed and (new_date is None or new_date == existing.get("updated_at")):
+            # Places of subheadings and the meeting link, which records imported before they
+            # were kept lack, ride along with a real change but are not one by themselves.
+            if not set(changed) - _LAYOUT_FIELDS and (new_date is None or new_date == existing.get("updated_at")):
                 news = _unchanged(existing)
                 report.status = "unchanged"
             else:
@@ -294,19 +308,20 @@ def _import_news(
             "updated_at": updated.isoformat() if updated else None,
             "language": language,
             "source_url": url,
+            "meeting_ids": fields.get("meeting_ids", []),
         }
-        if article.meeting is not None and article.meeting.date is not None:
+        if reported is not None and reported.date is not None:
             meeting = app.schedule_meeting(
-                key=f"{key}#meeting",
-                title=f"Møte på {article.meeting.place}" if article.meeting.place else "Møte omtalt i nyhet",
-                start=article.meeting.date.isoformat(),
-                place=", ".join(p for p in (article.meeting.place, article.meeting.municipality) if p) or None,
+                key=meeting_key,
+                title=one_line(f"Møte på {reported.place}" if reported.place else "Møte omtalt i nyhet") or "",
+                start=reported.date.isoformat(),
+                place=one_line(", ".join(p for p in (reported.place, reported.municipality) if p)),
                 organiser_id=publisher.organisation_id if publisher else None,
-                organiser_name=article.meeting.organiser,
+                organiser_name=one_line(reported.organiser),
                 recorded_by=recorded_by,
                 source=source,
             )
-            if meeting.created:
+            if news.id not in (app.record_state(meeting.id).get("news_ids") or []):
                 app.record_meeting_details(meeting.id, expected_version=meeting.version, news_ids=[news.id], recorded_by=recorded_by, source=source)
             report.records.append({"kind": "meeting", "id": meeting.id, "reference": meeting.reference})
         report.records += registry.created
@@ -350,7 +365,12 @@ def _fallback_title(article: ParsedArticle) -> str | None:
 
 
 def _import_minutes(
-    service: ArchiveService, minutes: ParsedMinutes, opts: ImportOptions, source: dict[str, str], report: FileReport
+    service: ArchiveService,
+    doc: SourceDocument,
+    minutes: ParsedMinutes,
+    opts: ImportOptions,
+    source: dict[str, str],
+    report: FileReport,
 ) -> None:
     app = service.archive
     recorded_by = opts.recorded_by
@@ -382,10 +402,13 @@ def _import_minutes(
             recorded_by=recorded_by,
             source=source,
         )
+        # A PDF's pages are known: each item keeps the page it is treated on ("s. 3").
+        pages = _agenda_pages(doc, [i.number for i in minutes.agenda_items])
         agenda = [
-            {"number": i.number, "title": i.title or "(uten tittel)", "proposal": i.proposal, "decision": i.decision}
+            {"number": i.number, "title": i.title or "(uten tittel)", "proposal": i.proposal, "decision": i.decision,
+             "page": pages.get(i.number)}
             for i in minutes.agenda_items
-        ]
+        ]  # fmt: skip
         people = [{"name": p.name, "role": p.role, "party": p.party, "present": p.present} for p in minutes.participants]
         if meeting.created:
             # The parser gives each case number and each name once (the domain refuses repeats).
@@ -407,12 +430,47 @@ def _import_minutes(
     report.meetings.append(_meeting_summary(app.record_state(meeting.id), minutes.body, minutes.present_count))
 
 
-def _meeting_summary(state: dict[str, Any], body: str | None, stated_present: int | None) -> dict[str, Any]:
+def one_line(value: str | None) -> str | None:
+    """A short field (a name, body, place, role, title) as one line: runs of whitespace,
+    line breaks included, become one space. A parser pattern that ran across a line break
+    ("Regionrådet\nMøtested") must never put a newline into a name."""
+    if value is None:
+        return None
+    return " ".join(value.split()) or None
+
+
+def _tidy_minutes(minutes: ParsedMinutes) -> ParsedMinutes:
+    """Every short field of parsed minutes on one line; texts (proposals, decisions) as they are."""
+    return replace(
+        minutes,
+        body=one_line(minutes.body),
+        organisation=one_line(minutes.organisation),
+        place=one_line(minutes.place),
+        participants=[
+            replace(p, name=one_line(p.name) or p.name, role=one_line(p.role), party=one_line(p.party),
+                    organisation=one_line(p.organisation))
+            for p in minutes.participants
+        ],
+        agenda_items=[replace(i, number=one_line(i.number) or i.number, title=one_line(i.title))
+                      for i in minutes.agenda_items],
+    )  # fmt: skip
+
+
+def _agenda_pages(doc: SourceDocument, numbers: list[str]) -> dict[str, int]:
+    if not doc.pages:
+        return {}
+    from archive.importers.pdf import agenda_pages  # only a PDF has pages (and needs pdfplumber)
+
+    return agenda_pages(doc, numbers)
+
+
+def _meeting_summary(state: dict[str, Any], body: str | None, present_count: int | None) -> dict[str, Any]:
     """What the archive now holds about a meeting (read back from the record, not the parser).
 
-    `body` (the utval) is the part of the stored title before the date; the number present is
-    the one the minutes state ("Til stede: 33 representanter", kept in their text) when they
-    state one, else the members recorded as present.
+    `body` (the utval) is the part of the stored title before the date. The number present is
+    the parser's `present_count`: the number the minutes state ("Til stede: 33 representanter")
+    or else the members listed as present — never the administration, secretaries or guests,
+    who are recorded as participants too.
     """
     start = state.get("start")
     clock = start[11:16] if start and len(start) > 10 else None  # stored with its Oslo offset
@@ -429,8 +487,11 @@ def _meeting_summary(state: dict[str, Any], body: str | None, stated_present: in
         "end": state.get("end"),
         "status": state.get("status"),
         "place": state.get("place"),
-        "agenda_items": [{"number": i["number"], "title": i["title"]} for i in state.get("agenda") or []],
-        "present_count": stated_present if stated_present is not None else sum(1 for p in people if p.get("present")),
+        "agenda_items": [
+            {"number": i["number"], "title": i["title"], **({"page": i["page"]} if i.get("page") else {})}
+            for i in state.get("agenda") or []
+        ],
+        "present_count": present_count,
         "participants": len(people),
     }
 

@@ -125,7 +125,7 @@ _BODY = re.compile(
 )
 _TITLE_BODY = re.compile(
     r"\b(?i:møteprotokoll|møtebok|møtereferat|protokoll|referat|innkalling)\s+(?:for|frå|fra|til)\s+"
-    r"(?P<body>[A-ZÆØÅ][\wæøå-]+)(?:\s+(?P<kind>regionråd|kommunestyre|formannskap|fylkesting|fylkesutval|fylkesutvalg)\b)?"
+    r"(?P<body>[A-ZÆØÅ][\wæøå-]+)(?:[^\S\n]+(?P<kind>regionråd|kommunestyre|formannskap|fylkesting|fylkesutval|fylkesutvalg)\b)?"
 )
 # "Møtebok for Levanger regionråd": the place names the council, the noun is the body.
 _DEFINITE_BODY = {
@@ -134,7 +134,7 @@ _DEFINITE_BODY = {
 }
 # "Romsdal regionråd", "Regionrådet Nordhordland": a regional council is its own organisation.
 _COUNCIL = re.compile(
-    r"(?P<org>\b[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå-]+)?\s+(?i:regionråd)|(?i:regionrådet)\s+[A-ZÆØÅ][\wæøå-]+)\b"
+    r"(?P<org>\b[A-ZÆØÅ][\wæøå-]+(?:[^\S\n]+og[^\S\n]+[A-ZÆØÅ][\wæøå-]+)?[^\S\n]+(?i:regionråd)|(?i:regionrådet)[^\S\n]+[A-ZÆØÅ][\wæøå-]+)\b"
 )
 # "REFERAT FRA STYREMØTE I SAMARBEIDSALLIANSEN OSLOREGIONEN": the board's organisation.
 _TITLE_ORGANISATION = re.compile(
@@ -145,7 +145,7 @@ _REGION = re.compile(r"\b(?P<org>[A-ZÆØÅ][a-zæøå]+regionen)s?\b")
 _HEADER_TABLE = re.compile(
     r"\bOrgan\s+Møtestad\s+(?P<body>[A-ZÆØÅ][\wæøå]+)\s+(?P<place>.+?)\s+Møtedato\b"
 )
-_ORGANISATION = re.compile(r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå-]+)?\s+(?:fylkes)?kommune)\b")
+_ORGANISATION = re.compile(r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+(?:[^\S\n]+og[^\S\n]+[A-ZÆØÅ][\wæøå-]+)?[^\S\n]+(?:fylkes)?kommune)\b")
 _TIME = re.compile(
     r"(?:\b(?:møtetid|tidspunkt|tid|kl)\b\.?\s*:?\s*(?:kl\.?\s*)?)"
     r"(?P<h1>\d{1,2})[:.](?P<m1>\d{2})(?:\s*(?:[-–]|til)?\s*(?:kl\.?\s*)?(?P<h2>\d{1,2})[:.](?P<m2>\d{2}))?",
@@ -200,14 +200,15 @@ _ROLE_WORDS = (
     r"Sekretær|Ordførar|Ordfører|Varaordførar|Varaordfører|Programansvarleg|Kommunedirektør"
 )
 _PARTY = rf"(?:{attr.PARTY})"
-_NAME = rf"{attr.NAME_WORD}(?:\s+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,3}}"
-_NAME_SHORT = rf"{attr.NAME_WORD}(?:\s+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,2}}"
+# One name is on one line: a list of people printed one per line is never one long name.
+_NAME = rf"{attr.NAME_WORD}(?:[^\S\n]+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,3}}"
+_NAME_SHORT = rf"{attr.NAME_WORD}(?:[^\S\n]+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,2}}"
 # The ways minutes print one participant; the best-fitting one is used per section.
 _TABLE_ROLE = rf"(?:{_ROLE_WORDS}|{attr.ROLE})"
 # "Oslo kommune", "Akershus fylkeskommune", "Romsdal regionråd", "Nore og Uvdal", "KS".
 _ORG_NAME = (
-    r"[A-ZÆØÅ][\wæøå-]+(?:\s+(?:og\s+)?[A-ZÆØÅ][\wæøå-]+)*"
-    r"(?:\s+(?:fylkeskommune|kommune|regionråd|fylke|kommunestyre|fylkesting))?"
+    r"[A-ZÆØÅ][\wæøå-]+(?:[^\S\n]+(?:og[^\S\n]+)?[A-ZÆØÅ][\wæøå-]+)*"
+    r"(?:[^\S\n]+(?:fylkeskommune|kommune|regionråd|fylke|kommunestyre|fylkesting))?"
 )
 _ORG_END = r"(?=[^\S\n]*(?:,|\n|$))"
 _PERSON_PATTERNS = (
@@ -385,7 +386,7 @@ def _find_organisation(text: str, body: str | None) -> str | None:
         return found.group("org")
     if (body or "").lower().startswith("fylkes"):
         # Fylkesutvalget and fylkestinget belong to a fylkeskommune, named somewhere in the text.
-        county = re.search(r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+\s+fylkeskommune)\b", text)
+        county = re.search(r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+[^\S\n]+fylkeskommune)\b", text)
         if county:
             return county.group("org")
     region = _REGION.search(head)

@@ -84,6 +84,9 @@ class ParsedArticle:
     speakers: list[ParsedPerson]
     meeting: ParsedMeeting | None
     warnings: list[str] = field(default_factory=list)
+    # Subheadings, captions and cited documents where they stand: {"kind", "at"} with "at"
+    # the index of the paragraph they precede, and "text" (or "index" into cited_documents).
+    blocks: list[dict[str, object]] = field(default_factory=list)
 
 
 # --- Line classification ---------------------------------------------------------------
@@ -210,7 +213,28 @@ def parse_news(text: str) -> ParsedArticle:
         speakers=speakers,
         meeting=_find_meeting([u.text for u in units if u.kind in {"paragraph", "lede"}], published),
         warnings=warnings,
+        blocks=_blocks(units),
     )
+
+
+def _blocks(units: list[_Unit]) -> list[dict[str, object]]:
+    """Where each subheading, caption and cited document stands among the paragraphs."""
+    blocks: list[dict[str, object]] = []
+    paragraphs = cited = 0
+    for index, unit in enumerate(units):
+        following = units[index + 1] if index + 1 < len(units) else None
+        if unit.kind == "paragraph":
+            paragraphs += 1
+        elif unit.kind == "caption" and following is not None and following.kind == "caption" and (
+            unit.text in following.text
+        ):
+            continue  # "Kjell B. Hansen" over "Ordfører …, Kjell B. Hansen, var …": one caption
+        elif unit.kind in {"subheading", "caption"}:
+            blocks.append({"kind": unit.kind, "text": unit.text, "at": paragraphs})
+        elif unit.kind == "cited":
+            blocks.append({"kind": "cited", "index": cited, "at": paragraphs})
+            cited += 1
+    return blocks
 
 
 def _article_dates(units: list[_Unit]) -> tuple[date | None, date | None]:
