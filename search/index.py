@@ -23,8 +23,8 @@ from __future__ import annotations
 import copy
 import json
 import os
-import threading
 import shutil
+import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -38,6 +38,7 @@ from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from archive.visibility import mark_of
 from search.schema import FAR_FUTURE, META_ID, ORG_SEPARATOR, SCHEMA_VERSION, build_schema
 
 __all__ = [
@@ -355,6 +356,9 @@ def prepare_document(doc: Mapping[str, Any]) -> dict[str, Any]:
     - year defaults to date.year; None values are dropped.
     """
     out: dict[str, Any] = {k: v for k, v in doc.items() if v is not None}
+    if "visibility" not in out:
+        # A writer that states no mark gets the policy's answer for the fields it does state.
+        out["visibility"] = mark_of(out)
     for key in _DATE_FIELDS:
         if key in out:
             out[key] = _as_datetime(out[key])
@@ -433,7 +437,7 @@ def write_batch(
 
         def locate(doc_id: str) -> list[tuple[SegmentReader, int, int]]:
             found = []
-            for reader, offset, ids in zip(readers, offsets, id_sets):
+            for reader, offset, ids in zip(readers, offsets, id_sets, strict=True):
                 if doc_id in ids:
                     for docnum in reader.postings("id", doc_id).all_ids():
                         found.append((reader, docnum, offset + docnum))
