@@ -16,7 +16,6 @@ from api.errors import NotAuthenticated
 from archive.exceptions import AccessDenied
 from archive.service import ArchiveService
 
-
 TOKEN_COOKIE = "protokoll_token"
 
 

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from archive.readmodels.db import ReadDatabase
@@ -84,7 +84,7 @@ class IdempotencyStore:
                 f"INSERT INTO {TABLE} (caller, key, request_hash, status, body, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (caller, key) DO NOTHING",
                 (caller, key, stored.request_hash, stored.status, json.dumps(stored.body),
-                 datetime.now(timezone.utc).isoformat()),
+                 datetime.now(UTC).isoformat()),
             )
 
     def forget_all(self) -> None:

@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -69,8 +69,8 @@ def _moment(value: str | None) -> datetime:
     moment = parse_instant(value) if value and "T" in value else None
     if moment is None:
         day = parse_date(value)
-        moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) if day else None
-    return moment or datetime(1970, 1, 1, tzinfo=timezone.utc)
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    return moment or datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def as_atom(request: Request, ctx: WebContext, title: str, entries: Sequence[FeedEntry]) -> Response:
@@ -84,7 +84,7 @@ def as_atom(request: Request, ctx: WebContext, title: str, entries: Sequence[Fee
     feed.language("nb")
     feed.author({"name": "Protokoll"})
     moments = [_moment(e.updated) for e in entries]
-    feed.updated(max(moments) if moments else datetime.now(timezone.utc))
+    feed.updated(max(moments) if moments else datetime.now(UTC))
     for entry, moment in zip(entries, moments, strict=True):
         item = feed.add_entry(order="append")
         link = base + entry.path

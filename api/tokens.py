@@ -13,7 +13,7 @@ import os
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from api.auth import Role
@@ -158,7 +158,7 @@ def create_token(path: Path, role: Role, name: str | None = None) -> str:
             "sha256": hash_token(token),
             "role": role.value,
             "name": name or f"{role.value}-{len(data['tokens']) + 1}",
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     )
     _write_document(path, data)

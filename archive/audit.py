@@ -99,7 +99,9 @@ def logged_events(service: ArchiveService) -> Iterator[ExportedEvent]:
         start = page[-1].id
 
 
-def export_events(service: ArchiveService, out: IO[str], progress: Callable[[int], None] | None = None) -> tuple[int, bytes]:
+def export_events(
+    service: ArchiveService, out: IO[str], progress: Callable[[int], None] | None = None
+) -> tuple[int, bytes]:
     """Write every stored event (JSON Lines) and the ledger head at the end; returns (size, root)."""
     service.catch_up()
     count = 0

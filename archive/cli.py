@@ -6,12 +6,11 @@ Errors print one line on stderr and exit non-zero (1 for a domain error, 2 for b
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -21,9 +20,11 @@ from archive.exceptions import ArchiveError
 from archive.faults import as_storage_failure
 from archive.service import ArchiveService
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Protokoll: an event-sourced public records archive.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Protokoll: an event-sourced public records archive."
+)
 
-DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="data directory (PROTOKOLL_DATA_DIR)")]
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="data directory (PROTOKOLL_DATA_DIR)")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
@@ -87,8 +88,15 @@ def rebuild(data_dir: DataDir = None, as_json: AsJson = False) -> None:
     with open_service(data_dir) as service:
         before = service.digests()
         after = service.rebuild()
-    data = {name: {"before": before.get(name), "after": after[name], "same": before.get(name) == after[name]} for name in after}
-    emit(data, as_json, lambda d: "\n".join(f"{n:10} {v['after']}  {'same' if v['same'] else 'CHANGED'}" for n, v in d.items()))
+    data = {
+        name: {"before": before.get(name), "after": after[name], "same": before.get(name) == after[name]}
+        for name in after
+    }
+    emit(
+        data,
+        as_json,
+        lambda d: "\n".join(f"{n:10} {v['after']}  {'same' if v['same'] else 'CHANGED'}" for n, v in d.items()),
+    )
     if not all(v["same"] for v in data.values()):
         raise typer.Exit(1)
 
@@ -96,8 +104,8 @@ def rebuild(data_dir: DataDir = None, as_json: AsJson = False) -> None:
 @app.command()
 def show(
     record: Annotated[str, typer.Argument(help="record id or citable reference (YYYY/NNNN)")],
-    valid_at: Annotated[Optional[str], typer.Option(help="date (YYYY-MM-DD) on the valid-time axis")] = None,
-    known_at: Annotated[Optional[str], typer.Option(help="instant on the record-time axis")] = None,
+    valid_at: Annotated[str | None, typer.Option(help="date (YYYY-MM-DD) on the valid-time axis")] = None,
+    known_at: Annotated[str | None, typer.Option(help="instant on the record-time axis")] = None,
     data_dir: DataDir = None,
     as_json: AsJson = False,
 ) -> None:
@@ -124,7 +132,16 @@ def _entry(service: ArchiveService, record: str) -> dict[str, Any]:
 def _human_record(data: dict[str, Any]) -> str:
     state = data.get("state") or data.get("content") or {}
     lines = [f"{data.get('reference')}  {data.get('kind')}  version {state.get('version', data.get('version'))}"]
-    for name in ("title", "status", "effective_from", "effective_to", "published_at", "said_at", "speaker_name", "text"):
+    for name in (
+        "title",
+        "status",
+        "effective_from",
+        "effective_to",
+        "published_at",
+        "said_at",
+        "speaker_name",
+        "text",
+    ):
         if state.get(name) is not None:
             lines.append(f"{name}: {state[name]}")
     return "\n".join(lines)
@@ -167,10 +184,6 @@ def main(argv: list[str] | None = None) -> None:
     except (ArchiveError, CliError) as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except (OSError, sqlite3.Error) as exc:  # storage that refused a write, named in one line
-        failure = as_storage_failure(exc, _where(exc))
-        typer.echo(f"error: {failure if failure is not None else f'{type(exc).__name__}: {exc}'}", err=True)
-        sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -182,6 +195,10 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, click.ClickException):
             typer.echo(f"error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
+        failure = as_storage_failure(exc, _where(exc))
+        if failure is not None:  # storage that refused a write (full, read-only), named in one line
+            typer.echo(f"error: {failure}", err=True)
+            sys.exit(1)
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
 

@@ -27,7 +27,9 @@ class Settings(BaseSettings):
     ledger_origin: str = Field(default="protokoll.local/archive", description="checkpoint origin")
     projection_batch_size: int = Field(default=1000, ge=1, le=10_000)
     write_wait_timeout: float = Field(default=10.0, gt=0)
-    max_lag: int = Field(default=100, ge=0, description="events a read model may be behind before /health and /ready fail")
+    max_lag: int = Field(
+        default=100, ge=0, description="events a read model may be behind before /health and /ready fail"
+    )
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     write_rate_per_minute: int = Field(default=600, ge=1)
     search_rate_per_minute: int = Field(default=1200, ge=1)

@@ -75,9 +75,9 @@ def storage_problem(exc: BaseException) -> StorageProblem | None:
             return StorageProblem("full", 507)
         if any(word in text for word in _READ_ONLY):
             return StorageProblem("read-only", 503)
-        if isinstance(seen, sqlite3.Error) or type(seen).__module__.startswith("eventsourcing"):
-            if any(word in text for word in _UNAVAILABLE):
-                return StorageProblem("unavailable", 503)
+        from_store = isinstance(seen, sqlite3.Error) or type(seen).__module__.startswith("eventsourcing")
+        if from_store and any(word in text for word in _UNAVAILABLE):
+            return StorageProblem("unavailable", 503)
         seen = seen.__cause__ or seen.__context__
     return None
 

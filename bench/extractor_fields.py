@@ -101,19 +101,41 @@ def main() -> None:
             "updated": date(2016, 3, 16)}  # fmt: skip
     variants: list[tuple[str, list[Check]]] = [
         ("article, full metadata", article_checks("full", {}, None, meta)),
-        ("article, lang nb-NO, cp1252", article_checks("nb", {"lang": "nb-NO", "charset": "windows-1252"}, None,
-                                                       {**meta, "language": "nb"})),
-        ("article, no canonical, no lang", article_checks("og", {"canonical": False, "lang": ""}, None,
-                                                          {**meta, "url": "https://www.vestfjell.no/og/nytt-tak-pa-nordby-skule",
-                                                           "language": None})),
-        ("article, byline date only", article_checks("byline", {"meta_dates": False}, None,
-                                                     {**meta, "published_from": "text", "updated": None})),
-        ("article, address date only", article_checks("url", {"meta_dates": False, "byline_date": False},
-                                                      "https://www.vestfjell.no/2016/03/14/tak",
-                                                      {**meta, "url": "https://www.vestfjell.no/2016/03/14/tak",
-                                                       "published_from": "url", "updated": None})),
-        ("article, footer date only", article_checks("none", {"meta_dates": False, "byline_date": False}, None,
-                                                     {**meta, "published": None, "published_from": None, "updated": None})),
+        (
+            "article, lang nb-NO, cp1252",
+            article_checks("nb", {"lang": "nb-NO", "charset": "windows-1252"}, None, {**meta, "language": "nb"}),
+        ),
+        (
+            "article, no canonical, no lang",
+            article_checks(
+                "og",
+                {"canonical": False, "lang": ""},
+                None,
+                {**meta, "url": "https://www.vestfjell.no/og/nytt-tak-pa-nordby-skule", "language": None},
+            ),
+        ),
+        (
+            "article, byline date only",
+            article_checks("byline", {"meta_dates": False}, None, {**meta, "published_from": "text", "updated": None}),
+        ),
+        (
+            "article, address date only",
+            article_checks(
+                "url",
+                {"meta_dates": False, "byline_date": False},
+                "https://www.vestfjell.no/2016/03/14/tak",
+                {**meta, "url": "https://www.vestfjell.no/2016/03/14/tak", "published_from": "url", "updated": None},
+            ),
+        ),
+        (
+            "article, footer date only",
+            article_checks(
+                "none",
+                {"meta_dates": False, "byline_date": False},
+                None,
+                {**meta, "published": None, "published_from": None, "updated": None},
+            ),
+        ),
         ("minutes page", minutes_page_checks()),
     ]
     for style in ("Side {n} av {total}", "- {n} -", "{n}", "{n}/{total}", "Page {n} of {total}"):

@@ -41,8 +41,22 @@ from archive.service import ArchiveService  # noqa: E402
 
 CREATE_LEVELS = (10, 1_000, 10_000, 100_000)
 
-WORDS = ("samarbeid fylkeskommune kommuneregion ordfører avtale møte vedtak utvikling region "
-         "planstrategi samferdsel næring kompetanse dialog").split()
+WORDS = [
+    "samarbeid",
+    "fylkeskommune",
+    "kommuneregion",
+    "ordfører",
+    "avtale",
+    "møte",
+    "vedtak",
+    "utvikling",
+    "region",
+    "planstrategi",
+    "samferdsel",
+    "næring",
+    "kompetanse",
+    "dialog",
+]
 
 
 def sentence(rng: random.Random, n: int = 14) -> str:
@@ -58,7 +72,9 @@ def raw_sqlite(n: int, directory: Path) -> float:
     start = time.perf_counter()
     for i in range(0, n, 100):
         with conn:
-            conn.executemany("INSERT INTO e (originator_id, version, topic, state) VALUES (?, ?, ?, ?)", rows[i:i + 100])
+            conn.executemany(
+                "INSERT INTO e (originator_id, version, topic, state) VALUES (?, ?, ?, ?)", rows[i : i + 100]
+            )
     elapsed = time.perf_counter() - start
     conn.close()
     return n / elapsed
@@ -68,7 +84,9 @@ def fill(service: ArchiveService, n: int, seed: int = 7) -> float:
     """n events through eventsourcing saves, 100 aggregates per save; returns events/s."""
     rng = random.Random(seed)
     app = service.archive
-    people = [Person(key=f"p{i}", reference=f"2016/P{i:04d}", name=f"Person {i}", recorded_by="bench") for i in range(50)]
+    people = [
+        Person(key=f"p{i}", reference=f"2016/P{i:04d}", name=f"Person {i}", recorded_by="bench") for i in range(50)
+    ]
     app.save(*people)
     count = len(people)
     start = time.perf_counter()
@@ -140,10 +158,14 @@ def create_latency(directory: Path, levels: list[int], samples: int) -> tuple[di
             _fill_year(service.archive, year, n - 1)
         for r in range(samples):
             for n in levels:
-                times[n].append(timed_create(service.archive, small_years[r] if n == smallest else years[n], f"Målt sitat {r}."))
+                times[n].append(
+                    timed_create(service.archive, small_years[r] if n == smallest else years[n], f"Målt sitat {r}.")
+                )
     with ArchiveService(settings, search=False) as service:
-        cold = {n: timed_create(service.archive, small_years[-1] if n == smallest else years[n], "Etter omstart.") * 1000
-                for n in levels}
+        cold = {
+            n: timed_create(service.archive, small_years[-1] if n == smallest else years[n], "Etter omstart.") * 1000
+            for n in levels
+        }
     return {n: statistics.median(t) * 1000 for n, t in times.items()}, cold
 
 

@@ -151,7 +151,7 @@ def main() -> None:
             print("\n".join(notes))
     print(f"{'TOTAL':44} {_ratio(total.right, total.labels):>7} {_ratio(total.correct, total.extracted):>5} "
           f"{_ratio(total.named_correct, total.named):>5}  (right {total.right}/{total.labels} unambiguous; "
-          f"correct {total.correct}/{total.extracted} extracted; {total.named_correct}/{total.named} named)")  # fmt: skip
+          f"correct {total.correct}/{total.extracted} extracted; {total.named_correct}/{total.named} named)")
     right = fields = 0
     print("\narticle dates (published, updated) against expected/*.meta.json")
     for meta in sorted(expected.glob("*.meta.json")):

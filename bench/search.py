@@ -38,14 +38,107 @@ from whoosh.qparser import MultifieldParser
 from search.index import open_index, write_batch
 from search.query import SearchParams, search
 
-STEMS = """kommune fylke region avtale partnerskap ordfører styre råd møte sak vedtak plan utvalg
-budsjett skole helse vei samarbeid tjeneste leder kontor økonomi areal bolig næring utvikling kultur
-miljø klima energi vann avløp brann beredskap barnehage omsorg sykehjem barn ungdom idrett bibliotek
-kirke havn trafikk politi lege representant medlem parti gruppe valg rapport revisjon kontroll høring
-forslag protokoll referat dokument arkiv lov forskrift strategi tiltak prosjekt tilskudd skatt eiendom
-bygg senter sentrum selskap stiftelse forening innbygger prioritering investering""".split()
+STEMS = [
+    "kommune",
+    "fylke",
+    "region",
+    "avtale",
+    "partnerskap",
+    "ordfører",
+    "styre",
+    "råd",
+    "møte",
+    "sak",
+    "vedtak",
+    "plan",
+    "utvalg",
+    "budsjett",
+    "skole",
+    "helse",
+    "vei",
+    "samarbeid",
+    "tjeneste",
+    "leder",
+    "kontor",
+    "økonomi",
+    "areal",
+    "bolig",
+    "næring",
+    "utvikling",
+    "kultur",
+    "miljø",
+    "klima",
+    "energi",
+    "vann",
+    "avløp",
+    "brann",
+    "beredskap",
+    "barnehage",
+    "omsorg",
+    "sykehjem",
+    "barn",
+    "ungdom",
+    "idrett",
+    "bibliotek",
+    "kirke",
+    "havn",
+    "trafikk",
+    "politi",
+    "lege",
+    "representant",
+    "medlem",
+    "parti",
+    "gruppe",
+    "valg",
+    "rapport",
+    "revisjon",
+    "kontroll",
+    "høring",
+    "forslag",
+    "protokoll",
+    "referat",
+    "dokument",
+    "arkiv",
+    "lov",
+    "forskrift",
+    "strategi",
+    "tiltak",
+    "prosjekt",
+    "tilskudd",
+    "skatt",
+    "eiendom",
+    "bygg",
+    "senter",
+    "sentrum",
+    "selskap",
+    "stiftelse",
+    "forening",
+    "innbygger",
+    "prioritering",
+    "investering",
+]
 SUFFIXES = ["", "", "", "en", "et", "er", "ene", "a", "ar", "ane"]
-GLUE = "i på om for med til av og det som er ikke skal vil kan har fra etter ved".split()
+GLUE = [
+    "i",
+    "på",
+    "om",
+    "for",
+    "med",
+    "til",
+    "av",
+    "og",
+    "det",
+    "som",
+    "er",
+    "ikke",
+    "skal",
+    "vil",
+    "kan",
+    "har",
+    "fra",
+    "etter",
+    "ved",
+]
 NAMES = ["Roger Ryberg", "Kari Hansen", "Ola Olsen", "Per Larsen", "Anne Johansen", "Nina Pedersen",
          "Lars Nilsen", "Eva Andersen", "Jon Berg", "Siri Haugen"]
 PARTIES = ["Ap", "H", "Sp", "FrP", "SV", "KrF", "V", "MDG", "R"]
@@ -180,7 +273,9 @@ def main() -> None:
 
     # Peer: SQLite FTS5 on the same corpus.
     db = sqlite3.connect(str(root / "fts.db"))
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 0')")
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 0')"
+    )
     t = time.perf_counter()
     db.executemany("INSERT INTO docs VALUES (?,?,?)", ((d["id"], d["title"], d["body"]) for d in docs))
     db.commit()

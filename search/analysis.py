@@ -21,7 +21,7 @@ instance state; word lists and caches are module-level and lazy.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import simplemma
@@ -52,17 +52,17 @@ MIN_PART_LENGTH = 3
 _CACHE_LIMIT = 250_000  # per generation (see Memo)
 
 
-@lru_cache(maxsize=None)
+@cache
 def stop_words() -> frozenset[str]:
     return load_word_list("stopwords.txt")
 
 
-@lru_cache(maxsize=None)
+@cache
 def compound_lexicon() -> frozenset[str]:
     return load_word_list("compound_lexicon.txt")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer() -> Any:
     return stemmer_for_language("no")
 

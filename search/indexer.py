@@ -15,7 +15,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ def _utc(text: str | None) -> datetime | None:
     """History's fixed-width UTC text → the naive UTC datetimes the index stores."""
     if not text:
         return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
 
 
 def _day(text: str | None) -> datetime | None:
@@ -49,7 +49,12 @@ def body_of(kind: str, content: dict[str, Any]) -> str:
     if kind in ("agreement", "statement"):
         return str(content.get("text") or "")
     if kind == "news":
-        parts = [content.get("kicker"), content.get("lede"), *content.get("paragraphs", []), *content.get("subheadings", [])]
+        parts = [
+            content.get("kicker"),
+            content.get("lede"),
+            *content.get("paragraphs", []),
+            *content.get("subheadings", []),
+        ]
         parts += [d.get("text") for d in content.get("cited_documents", []) if isinstance(d, dict)]
         return "\n\n".join(p for p in parts if p)
     if kind == "meeting":

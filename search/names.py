@@ -14,7 +14,7 @@ pickled into an index (analyzers keep only their configuration).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 __all__ = [
@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_word_list(name: str) -> frozenset[str]:
     """Read search/data/<name>: one lowercase word a line, '#' starts a comment."""
     text = resources.files("search.data").joinpath(name).read_text(encoding="utf-8")
@@ -47,13 +47,13 @@ def _with_hyphen_parts(names: frozenset[str]) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def capitalised_protected() -> frozenset[str]:
     """Names that are also common words: protected only when capitalised."""
     return load_word_list("common_word_names.txt")
 
 
-@lru_cache(maxsize=None)
+@cache
 def always_protected() -> frozenset[str]:
     """Names protected in any casing (places, parties, surnames)."""
     names = _with_hyphen_parts(

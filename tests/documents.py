@@ -54,7 +54,8 @@ def article_page(
 oppleving av nettstaden. Ved å halde fram godtek du dette.</p><button>Godta alle</button></div>
 <header class="site-header"><a href="/" class="logo">Vestfjell fylkeskommune</a>
 <nav class="main-menu"><ul><li><a href="/">Heim</a></li><li><a href="/utdanning">Utdanning</a></li>
-<li><a href="/samferdsel">Samferdsel</a></li><li><a href="/politikk">Politikk og organisasjon</a></li></ul></nav></header>
+<li><a href="/samferdsel">Samferdsel</a></li><li><a href="/politikk">Politikk og organisasjon</a></li></ul></nav>
+</header>
 <nav class="breadcrumb"><a href="/">Heim</a> › <a href="/nyheiter">Nyheiter</a> › Nytt tak på Nordby skule</nav>
 <main>
 <article>
@@ -70,7 +71,8 @@ til fylkestinget</a>.</p>
 <h2>Elevane har venta lenge</h2>
 <p>Rektor Olav Brekke er letta over vedtaket i fylkestinget.</p>
 <p>– Endeleg kan vi tenkje på undervisning i staden for bøtter, seier Brekke.</p>
-<figure><img src="/bilete/brekke.jpg" alt=""><figcaption>Rektor Olav Brekke i klasserommet som lek.</figcaption></figure>
+<figure><img src="/bilete/brekke.jpg" alt="">
+<figcaption>Rektor Olav Brekke i klasserommet som lek.</figcaption></figure>
 </article>
 <aside class="related"><h2>Les også</h2><ul>
 <li><a href="/nyheiter/ny-bussrute">Ny bussrute til Nordby frå august</a></li>
@@ -80,7 +82,8 @@ til fylkestinget</a>.</p>
 <p>Vestfjell fylkeskommune, Postboks 1, 6800 Førde. Telefon 57 00 00 00</p>
 <p>Oppdatert 05/22/2015</p>
 <p>Sist endret 22.05.2015 av nettredaksjonen</p>
-<p>© 2015 Vestfjell fylkeskommune · <a href="/personvern">Personvern</a> · <a href="/tilgjengelegheit">Tilgjengelegheit</a></p>
+<p>© 2015 Vestfjell fylkeskommune · <a href="/personvern">Personvern</a> ·
+<a href="/tilgjengelegheit">Tilgjengelegheit</a></p>
 </footer>
 </body>
 </html>

@@ -62,7 +62,9 @@ class PgCluster:
             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
         )
         options = f"-p {cluster.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        cluster._run(str(bin_dir / "pg_ctl"), "-D", str(cluster.data), "-o", options, "-w", "-l", str(base / "log"), "start")
+        cluster._run(
+            str(bin_dir / "pg_ctl"), "-D", str(cluster.data), "-o", options, "-w", "-l", str(base / "log"), "start"
+        )
         return cluster
 
     def stop(self) -> None:

@@ -29,22 +29,34 @@ async def checkpoints(service: ServiceDep) -> dict[str, Any]:
 
 
 @router.get("/proof/inclusion")
-async def inclusion(service: ServiceDep, _auditor: AuditorDep, leaf: Annotated[int, Query(ge=0, le=2**62)], size: Size) -> dict[str, Any]:
+async def inclusion(
+    service: ServiceDep, _auditor: AuditorDep, leaf: Annotated[int, Query(ge=0, le=2**62)], size: Size
+) -> dict[str, Any]:
     """The audit path proving leaf `leaf` is in the tree of `size` leaves (hashes in base64)."""
     return audit.b64_fields(service.ledger.inclusion_proof(leaf, size))  # type: ignore[no-any-return]
 
 
 @router.get("/proof/consistency")
 async def consistency(
-    service: ServiceDep, _auditor: AuditorDep,
-    from_size: Annotated[int, Query(alias="from", ge=1, le=2**62)], to_size: Annotated[int, Query(alias="to", ge=1, le=2**62)],
+    service: ServiceDep,
+    _auditor: AuditorDep,
+    from_size: Annotated[int, Query(alias="from", ge=1, le=2**62)],
+    to_size: Annotated[int, Query(alias="to", ge=1, le=2**62)],
 ) -> dict[str, Any]:
     """The proof that the tree of `from` leaves is a prefix of the tree of `to` leaves."""
     return audit.b64_fields(service.ledger.consistency_proof(from_size, to_size))  # type: ignore[no-any-return]
 
 
-@router.get("/export")
-def export(service: ServiceDep, _auditor: AuditorDep) -> StreamingResponse:
+class NDJSONResponse(StreamingResponse):
+    """JSON Lines: one JSON object per line (declared in the OpenAPI document as application/x-ndjson)."""
+
+    media_type = "application/x-ndjson"
+
+
+@router.get("/export", response_class=NDJSONResponse, responses={
+    200: {"description": "one JSON object per line: every event, then the ledger head",
+          "content": {"application/x-ndjson": {"schema": {"type": "string"}}}}})
+def export(service: ServiceDep, _auditor: AuditorDep) -> NDJSONResponse:
     """Every stored event as JSON Lines (leaf index, ids, topic, stored bytes) and the ledger head:
     the input of `protokoll verify --from URL` and `python -m archive.ledger.verifier`."""
 
@@ -56,4 +68,4 @@ def export(service: ServiceDep, _auditor: AuditorDep) -> StreamingResponse:
             yield export_line(event) + "\n"
         yield ledger_line(size, root) + "\n"
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson")
+    return NDJSONResponse(lines())

@@ -11,7 +11,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -34,14 +34,14 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_(
         paths: Annotated[list[Path], typer.Argument(help="files or directories")],
-        source_url: Annotated[Optional[str], typer.Option("--source-url", help="where the text was published")] = None,
+        source_url: Annotated[str | None, typer.Option("--source-url", help="where the text was published")] = None,
         published_at: Annotated[
-            Optional[str], typer.Option("--published-at", help="publication (or meeting/effective) date, YYYY-MM-DD")
+            str | None, typer.Option("--published-at", help="publication (or meeting/effective) date, YYYY-MM-DD")
         ] = None,
-        language: Annotated[Optional[str], typer.Option("--language", help="nb or nn")] = None,
-        kind: Annotated[Optional[str], typer.Option("--kind", help="news, minutes or agreement")] = None,
+        language: Annotated[str | None, typer.Option("--language", help="nb or nn")] = None,
+        kind: Annotated[str | None, typer.Option("--kind", help="news, minutes or agreement")] = None,
         parties: Annotated[
-            Optional[list[str]], typer.Option("--party", help="a party to an agreement (repeatable)")
+            list[str] | None, typer.Option("--party", help="a party to an agreement (repeatable)")
         ] = None,
         recorded_by: Annotated[str, typer.Option("--recorded-by")] = "importer",
         data_dir: DataDir = None,
@@ -52,7 +52,9 @@ def register(app: typer.Typer) -> None:
         candidates = discover(paths)
         if not any(c.skip is None for c in candidates):
             missing = [str(p) for p in paths if not p.exists()]
-            typer.echo(f"error: {'no such file: ' + ', '.join(missing) if missing else 'no documents to import'}", err=True)
+            typer.echo(
+                f"error: {'no such file: ' + ', '.join(missing) if missing else 'no documents to import'}", err=True
+            )
             raise typer.Exit(1)
         reports: list[FileReport] = []
         with open_service(data_dir) as service:

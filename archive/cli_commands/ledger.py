@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,10 +29,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def proof(
         kind: Annotated[str, typer.Argument(help="inclusion or consistency")],
-        leaf: Annotated[Optional[int], typer.Option(help="leaf index (inclusion)")] = None,
-        size: Annotated[Optional[int], typer.Option(help="tree size (inclusion)")] = None,
-        from_size: Annotated[Optional[int], typer.Option("--from", help="older tree size (consistency)")] = None,
-        to_size: Annotated[Optional[int], typer.Option("--to", help="newer tree size (consistency)")] = None,
+        leaf: Annotated[int | None, typer.Option(help="leaf index (inclusion)")] = None,
+        size: Annotated[int | None, typer.Option(help="tree size (inclusion)")] = None,
+        from_size: Annotated[int | None, typer.Option("--from", help="older tree size (consistency)")] = None,
+        to_size: Annotated[int | None, typer.Option("--to", help="newer tree size (consistency)")] = None,
         data_dir: DataDir = None,
     ) -> None:
         """Print an inclusion or consistency proof as JSON (hashes in base64)."""
@@ -44,17 +44,25 @@ def register(app: typer.Typer) -> None:
             elif kind == "consistency":
                 if from_size is None:
                     raise CliError("a consistency proof needs --from")
-                result = service.ledger.consistency_proof(from_size, to_size if to_size is not None else service.ledger.head()[0])
+                result = service.ledger.consistency_proof(
+                    from_size, to_size if to_size is not None else service.ledger.head()[0]
+                )
             else:
                 raise CliError("proof kind must be 'inclusion' or 'consistency'")
         typer.echo(json.dumps(audit.b64_fields(result), indent=2))
 
     @app.command()
     def verify(
-        checkpoint: Annotated[Optional[list[Path]], typer.Option("--checkpoint", help="checkpoint file(s) kept earlier")] = None,
-        public_key: Annotated[Optional[Path], typer.Option("--public-key", help="the archive's public key")] = None,
-        source: Annotated[Optional[str], typer.Option("--from", help="a data directory, an event export (.jsonl) or a server URL")] = None,
-        token: Annotated[Optional[str], typer.Option("--token", envvar="PROTOKOLL_TOKEN", help="auditor token for --from URL")] = None,
+        checkpoint: Annotated[
+            list[Path] | None, typer.Option("--checkpoint", help="checkpoint file(s) kept earlier")
+        ] = None,
+        public_key: Annotated[Path | None, typer.Option("--public-key", help="the archive's public key")] = None,
+        source: Annotated[
+            str | None, typer.Option("--from", help="a data directory, an event export (.jsonl) or a server URL")
+        ] = None,
+        token: Annotated[
+            str | None, typer.Option("--token", envvar="PROTOKOLL_TOKEN", help="auditor token for --from URL")
+        ] = None,
         data_dir: DataDir = None,
         as_json: AsJson = False,
     ) -> None:
@@ -79,7 +87,8 @@ def register(app: typer.Typer) -> None:
             if report.first_bad:
                 typer.echo(f"first bad leaf: {json.dumps(report.first_bad, ensure_ascii=False)}", err=True)
             if report.ok:
-                typer.echo(f"ok: {report.size} events, root {report.root}, {report.checkpoints_verified} checkpoint(s) verified")
+                typer.echo(f"ok: {report.size} events, root {report.root}, "
+                           f"{report.checkpoints_verified} checkpoint(s) verified")
         if not report.ok:
             raise typer.Exit(1)
 
@@ -118,4 +127,6 @@ def _verify_export_lines(lines: list[str], texts: list[str], public_key: Path | 
     if texts and public_key is None:
         raise CliError("--public-key is needed to check checkpoints against an export")
     report = verify_export(export, checkpoints=texts, public_key=public_key)
-    return audit.AuditReport(report.ok, report.problems, report.size, report.root, report.first_bad, report.checkpoints_verified)
+    return audit.AuditReport(
+        report.ok, report.problems, report.size, report.root, report.first_bad, report.checkpoints_verified
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import asdict
-from datetime import date, datetime
-from typing import Annotated, Optional
+from datetime import UTC, date, datetime
+from typing import Annotated
 
 import typer
 
@@ -21,9 +21,8 @@ def _instant(value: str | None) -> datetime | None:
     except ValueError:
         raise CliError(f"not an ISO datetime: {value!r}") from None
     if moment.tzinfo is not None:
-        from datetime import timezone
 
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
@@ -40,13 +39,17 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def search(
         query: Annotated[str, typer.Argument(help='e.g. lyttepost, "tett dialog", speaker:Hansen, avtale*')],
-        kind: Annotated[Optional[list[str]], typer.Option(help="agreement, meeting, statement, news, person, organisation")] = None,
-        speaker: Annotated[Optional[str], typer.Option(help="person id or name")] = None,
-        party: Annotated[Optional[str], typer.Option()] = None,
-        organisation: Annotated[Optional[str], typer.Option()] = None,
-        role: Annotated[Optional[str], typer.Option(help="the speaker's role, e.g. fylkesordfører")] = None,
-        known_at: Annotated[Optional[str], typer.Option("--known-at", help="what the archive would have found then")] = None,
-        valid_at: Annotated[Optional[str], typer.Option("--valid-at", help="agreements in force on this date")] = None,
+        kind: Annotated[
+            list[str] | None, typer.Option(help="agreement, meeting, statement, news, person, organisation")
+        ] = None,
+        speaker: Annotated[str | None, typer.Option(help="person id or name")] = None,
+        party: Annotated[str | None, typer.Option()] = None,
+        organisation: Annotated[str | None, typer.Option()] = None,
+        role: Annotated[str | None, typer.Option(help="the speaker's role, e.g. fylkesordfører")] = None,
+        known_at: Annotated[
+            str | None, typer.Option("--known-at", help="what the archive would have found then")
+        ] = None,
+        valid_at: Annotated[str | None, typer.Option("--valid-at", help="agreements in force on this date")] = None,
         sort: Annotated[str, typer.Option(help="relevance, date or -date")] = "relevance",
         page: Annotated[int, typer.Option(min=1)] = 1,
         data_dir: DataDir = None,

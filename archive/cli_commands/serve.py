@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="TCP port (0 picks a free one)")] = 8000,
-        data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="data directory (PROTOKOLL_DATA_DIR)")] = None,
+        data_dir: Annotated[Path | None, typer.Option("--data-dir", help="data directory (PROTOKOLL_DATA_DIR)")] = None,
         log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
     ) -> None:
         """Serve the public pages, the JSON API and the auditor's log over HTTP."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,8 +13,8 @@ token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens for archivists
 @token_app.command("create")
 def create(
     role: Annotated[str, typer.Option("--role", help="archivist (writes) or auditor (reads everything)")],
-    name: Annotated[Optional[str], typer.Option("--name", help="who holds it; becomes recorded_by")] = None,
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="data directory (PROTOKOLL_DATA_DIR)")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="who holds it; becomes recorded_by")] = None,
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="data directory (PROTOKOLL_DATA_DIR)")] = None,
 ) -> None:
     """Create a token: only its SHA-256 is stored, in the tokens file."""
     from api.auth import Role
@@ -40,7 +40,7 @@ def create(
     )
 
 
-DataDirOption = Annotated[Optional[Path], typer.Option("--data-dir", help="data directory (PROTOKOLL_DATA_DIR)")]
+DataDirOption = Annotated[Path | None, typer.Option("--data-dir", help="data directory (PROTOKOLL_DATA_DIR)")]
 
 
 def _tokens_file(data_dir: Path | None) -> Path:
@@ -85,7 +85,9 @@ def revoke(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     if not removed:
-        typer.echo(f"error: no token named {which!r} or with a hash starting {which!r} (see: protokoll token list)", err=True)
+        typer.echo(
+            f"error: no token named {which!r} or with a hash starting {which!r} (see: protokoll token list)", err=True
+        )
         raise typer.Exit(1)
     for e in removed:
         typer.echo(f"revoked {e.hash_prefix} ({e.role}, {e.name})")

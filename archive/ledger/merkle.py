@@ -122,7 +122,7 @@ class CompactRange:
 
     def nodes(self) -> list[Node]:
         """The frontier as (level, index, hash), largest subtree first."""
-        return [(lv, ix, h) for (lv, ix), h in zip(_range_nodes(0, self._size), self._hashes)]
+        return [(lv, ix, h) for (lv, ix), h in zip(_range_nodes(0, self._size), self._hashes, strict=True)]
 
     def append(self, leaf_hash: bytes) -> list[Node]:
         """Add a leaf; return the leaf node and every perfect subtree it completes."""

@@ -34,6 +34,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -399,7 +400,7 @@ def _check_checkpoints(
             continue
         valid.append((number, cp))
 
-    for (na, a), (nb, b) in zip(valid, valid[1:]):
+    for (na, a), (nb, b) in pairwise(valid):
         try:
             check_extends(a, b)
         except CheckpointError as exc:

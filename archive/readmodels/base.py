@@ -6,7 +6,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -33,7 +33,7 @@ class LoggedEvent:
 
 def iso_utc(moment: datetime) -> str:
     """Instants as fixed-width ISO-8601 UTC text, so they compare correctly as strings."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def dumps(value: Any) -> str:
@@ -80,10 +80,10 @@ class RecordModel(ABC):
     def create(self, cur: Cursor) -> None:
         """Create the tables if missing."""
 
-    def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:
+    def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:  # noqa: B027 - optional hook, default no-op
         """Write the effects of a batch of record changes inside the open transaction."""
 
-    def apply_events(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:
+    def apply_events(self, cur: Cursor, events: Sequence[LoggedEvent]) -> None:  # noqa: B027 - optional hook
         """Models that need every stored event (not only record changes) override this."""
 
     def position(self) -> int:

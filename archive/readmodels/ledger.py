@@ -18,7 +18,6 @@ from archive.ledger.merkle import EMPTY_ROOT, CompactRange, MerkleTree, MissingN
 from archive.readmodels.base import LoggedEvent, RecordModel
 from archive.readmodels.db import Cursor
 
-
 # Interior nodes below this level are not stored: a proof recomputes one from at most
 # 2**STORED_FROM_LEVEL leaves, and ingest writes about 1/8 of the nodes it otherwise would.
 STORED_FROM_LEVEL = 4
@@ -34,7 +33,9 @@ class SqlNodeStore:
         if 0 < level < STORED_FROM_LEVEL:
             return self._from_leaves(level, index)
         if level == 0:  # leaves live in rm_ledger_leaves only
-            row = self.cur.execute("SELECT leaf_hash AS hash FROM rm_ledger_leaves WHERE leaf_index = ?", (index,)).fetchone()
+            row = self.cur.execute(
+                "SELECT leaf_hash AS hash FROM rm_ledger_leaves WHERE leaf_index = ?", (index,)
+            ).fetchone()
         else:
             row = self.cur.execute(
                 "SELECT hash FROM rm_ledger_nodes WHERE level = ? AND idx = ?", (level, index)

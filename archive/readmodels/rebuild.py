@@ -113,7 +113,9 @@ def _copy_tables(live: Path, scratch: Path, db: SqliteDatabase, records: RecordP
             for kind, _name, sql in schema:
                 if kind == "index":
                     conn.execute(sql)
-            conn.execute("CREATE TABLE IF NOT EXISTS main.rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS main.rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
             for name in names:
                 row = conn.execute("SELECT position FROM fresh.rm_tracking WHERE name = ?", (name,)).fetchone()
                 conn.execute(

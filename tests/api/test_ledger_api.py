@@ -27,12 +27,16 @@ def test_checkpoints_proofs_and_export_verify(scenario: Scenario) -> None:
     # Proofs are for auditors; they verify against the checkpoint's root.
     assert client.get(f"/api/ledger/proof/inclusion?leaf=3&size={size}").status_code in (401, 403)
     proof = client.get(f"/api/ledger/proof/inclusion?leaf=3&size={size}", headers=scenario.auditor).json()
-    assert verify_inclusion(base64.b64decode(proof["leaf_hash"]), 3, size, [base64.b64decode(p) for p in proof["proof"]], root)
+    assert verify_inclusion(
+        base64.b64decode(proof["leaf_hash"]), 3, size, [base64.b64decode(p) for p in proof["proof"]], root
+    )
     consistency = client.get(f"/api/ledger/proof/consistency?from=5&to={size}", headers=scenario.auditor).json()
     assert verify_consistency(5, size, base64.b64decode(consistency["from_root"]), root,
                               [base64.b64decode(p) for p in consistency["proof"]])
     # Out-of-range proofs are a clear 422, not a 500.
-    assert client.get(f"/api/ledger/proof/inclusion?leaf={size}&size={size}", headers=scenario.auditor).status_code == 422
+    assert (
+        client.get(f"/api/ledger/proof/inclusion?leaf={size}&size={size}", headers=scenario.auditor).status_code == 422
+    )
 
     # The export is the standalone verifier's input, and it verifies against the checkpoint.
     export = client.get("/api/ledger/export", headers=scenario.auditor)

@@ -26,12 +26,27 @@ def restrict_all(s: Scenario) -> Loaded:
 
 def public_urls(loaded: Loaded) -> list[str]:
     person = loaded.person
-    urls = ["/", "/index.json", "/records", "/records.json", "/records.csv", "/records.atom",
-            "/records.json?kind=agreement", "/api/records", "/api/records?kind=statement",
-            f"/api/people/{person['id']}/statements", f"/r/{person['reference']}", f"/r/{person['reference']}.json",
-            f"/r/{person['reference']}/statements.json", f"/r/{person['reference']}/statements.csv",
-            f"/r/{person['reference']}/statements.atom", f"/r/{loaded.news['reference']}",
-            f"/r/{loaded.news['reference']}.json", f"/r/{loaded.org['reference']}", f"/r/{loaded.org['reference']}.json"]
+    urls = [
+        "/",
+        "/index.json",
+        "/records",
+        "/records.json",
+        "/records.csv",
+        "/records.atom",
+        "/records.json?kind=agreement",
+        "/api/records",
+        "/api/records?kind=statement",
+        f"/api/people/{person['id']}/statements",
+        f"/r/{person['reference']}",
+        f"/r/{person['reference']}.json",
+        f"/r/{person['reference']}/statements.json",
+        f"/r/{person['reference']}/statements.csv",
+        f"/r/{person['reference']}/statements.atom",
+        f"/r/{loaded.news['reference']}",
+        f"/r/{loaded.news['reference']}.json",
+        f"/r/{loaded.org['reference']}",
+        f"/r/{loaded.org['reference']}.json",
+    ]
     for q in ("hemmelig", "planstrategi", "lyttepost"):
         urls += [f"/api/search?q={q}", f"/search?q={q}", f"/search.json?q={q}", f"/search.csv?q={q}",
                  f"/search.atom?q={q}"]

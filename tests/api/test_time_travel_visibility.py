@@ -7,7 +7,7 @@ as anonymous and as an auditor — through every public search route.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.api.conftest import Scenario
@@ -19,7 +19,7 @@ SEARCH_ROUTES = ("/api/search", "/search", "/search.json", "/search.csv", "/sear
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def _statement(s: Scenario, speaker: dict[str, Any]) -> dict[str, Any]:

@@ -59,7 +59,9 @@ def test_every_command_runs_and_is_readable_at_once(scenario: Scenario) -> None:
     assert meeting["status"] == "minutes_approved" and meeting["place"] == "Klækken hotell"
     assert s.client.get(f"/api/records/{third['id']}").json()["state"]["status"] == "cancelled"
     assert s.client.get(f"/api/records/{loaded.news['id']}", headers=staff).json()["state"]["status"] == "unpublished"
-    assert s.client.get(f"/api/records/{loaded.statement['id']}", headers=staff).json()["state"]["status"] == "withdrawn"
+    assert (
+        s.client.get(f"/api/records/{loaded.statement['id']}", headers=staff).json()["state"]["status"] == "withdrawn"
+    )
 
 
 def test_stale_expected_version_is_409(scenario: Scenario) -> None:
@@ -163,7 +165,9 @@ def test_a_retry_that_reaches_another_postgresql_node_is_recognised(tmp_path, pg
     first_node = make_scenario(tmp_path / "a", database_url=url, tokens_file=tokens)
     second_node = make_scenario(tmp_path / "b", database_url=url, tokens_file=tokens)
     a, b = next(first_node), next(second_node)
-    parties = [a.post("/api/organisations", {"name": n, "organisation_kind": "kommune"})["id"] for n in ("Aust", "Vest")]
+    parties = [
+        a.post("/api/organisations", {"name": n, "organisation_kind": "kommune"})["id"] for n in ("Aust", "Vest")
+    ]
     body = {"title": "Samarbeidsavtale", "parties": parties, "text": "Tekst.", "effective_from": "2017-01-01"}
     headers = {**a.archivist, "Idempotency-Key": "node-hop-1"}
     # when a create is answered by the first node and its retry lands on the second,

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +196,10 @@ def check_public(w: World, records: dict[str, Tracked], person: dict[str, Any], 
                 params = {"q": word, **extra}
                 found = anon.get("/api/search", params=params).json()
                 ids = {hit["id"] for hit in found["data"]}
-                assert all(hit["fields"].get("visibility") == "public" for hit in found["data"]), (params, found["data"])
+                assert all(hit["fields"].get("visibility") == "public" for hit in found["data"]), (
+                    params,
+                    found["data"],
+                )
                 if not shown[kind]:
                     assert record.id not in ids and found["count"] == len(ids), (kind, params)
                     facet_total = sum(f["count"] for f in found["facets"].get("kind", []))
@@ -227,7 +230,7 @@ def test_every_public_route_agrees_with_the_visibility_policy(ops: list[tuple[st
         records, person = populate(w)
         moments = []
         for op, kind in ops:
-            moments.append(datetime.now(timezone.utc).isoformat())
+            moments.append(datetime.now(UTC).isoformat())
             apply(w, records[kind], op)
         # As anonymous, every public route against the policy; as an auditor, everything marked.
         check_public(w, records, person, moments)

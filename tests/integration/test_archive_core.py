@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -77,7 +77,7 @@ class TestAgreementsOnTwoTimeAxes:
             recorded_by=ME,
         )
         service.done(revised)
-        before_correction = datetime.now(timezone.utc)
+        before_correction = datetime.now(UTC)
 
         # On a later day the archivist corrects the typo in what was recorded for version 2.
         corrected = app.correct_agreement(
@@ -119,8 +119,14 @@ class TestAgreementsOnTwoTimeAxes:
     def test_termination_ends_the_valid_period(self, service: ArchiveService) -> None:
         # An agreement in force from 2016 is terminated at the end of 2019.
         app = service.archive
-        ag = app.register_agreement(title="Avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME)
-        service.done(app.terminate_agreement(ag.id, expected_version=1, effective_to="2019-12-31", reason="Regionreformen", recorded_by=ME))
+        ag = app.register_agreement(
+            title="Avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME
+        )
+        service.done(
+            app.terminate_agreement(
+                ag.id, expected_version=1, effective_to="2019-12-31", reason="Regionreformen", recorded_by=ME
+            )
+        )
         # Before the end it is in force; after, the archive shows it terminated.
         assert service.history.as_of(ag.id, valid_at="2018-06-01")["content"]["status"] == "in_force"
         assert service.history.as_of(ag.id, valid_at="2020-01-01")["content"]["status"] == "terminated"
@@ -129,15 +135,32 @@ class TestAgreementsOnTwoTimeAxes:
     @pytest.mark.parametrize(
         "command, message",
         [
-            (lambda app, i: app.revise_agreement(i, expected_version=2, effective_from="2017-01-01", reason="r", text="ny", recorded_by=ME), "terminated"),
-            (lambda app, i: app.correct_agreement(i, expected_version=2, corrects_version=7, changes={"text": "x"}, reason="r", recorded_by=ME), "version 7"),
-            (lambda app, i: app.terminate_agreement(i, expected_version=2, effective_to="2017-01-01", reason="igjen", recorded_by=ME), "already terminated"),
+            (
+                lambda app, i: app.revise_agreement(
+                    i, expected_version=2, effective_from="2017-01-01", reason="r", text="ny", recorded_by=ME
+                ),
+                "terminated",
+            ),
+            (
+                lambda app, i: app.correct_agreement(
+                    i, expected_version=2, corrects_version=7, changes={"text": "x"}, reason="r", recorded_by=ME
+                ),
+                "version 7",
+            ),
+            (
+                lambda app, i: app.terminate_agreement(
+                    i, expected_version=2, effective_to="2017-01-01", reason="igjen", recorded_by=ME
+                ),
+                "already terminated",
+            ),
         ],
     )
     def test_invariants_of_a_terminated_agreement(self, service: ArchiveService, command: Any, message: str) -> None:
         # Given a terminated agreement,
         app = service.archive
-        ag = app.register_agreement(title="Avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME)
+        ag = app.register_agreement(
+            title="Avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME
+        )
         app.terminate_agreement(ag.id, expected_version=1, effective_to="2016-12-31", reason="slutt", recorded_by=ME)
         log_head = head(service)
         # the command is refused with a domain error and nothing is saved.
@@ -155,11 +178,17 @@ class TestAgreementsOnTwoTimeAxes:
                 app.register_agreement(recorded_by=ME, **fields)
         assert head(service) == log_head
         # A revision needs a reason and may not start before the previous revision.
-        ag = app.register_agreement(title="Avtale", parties=["a"], text="Tekst", effective_from="2016-06-01", recorded_by=ME)
+        ag = app.register_agreement(
+            title="Avtale", parties=["a"], text="Tekst", effective_from="2016-06-01", recorded_by=ME
+        )
         with pytest.raises(InvalidCommand, match="earlier"):
-            app.revise_agreement(ag.id, expected_version=1, effective_from="2016-01-01", reason="r", text="Ny", recorded_by=ME)
+            app.revise_agreement(
+                ag.id, expected_version=1, effective_from="2016-01-01", reason="r", text="Ny", recorded_by=ME
+            )
         with pytest.raises(InvalidCommand, match="reason"):
-            app.revise_agreement(ag.id, expected_version=1, effective_from="2016-09-01", reason="", text="Ny", recorded_by=ME)
+            app.revise_agreement(
+                ag.id, expected_version=1, effective_from="2016-09-01", reason="", text="Ny", recorded_by=ME
+            )
         with pytest.raises(InvalidCommand, match="must change"):
             app.revise_agreement(ag.id, expected_version=1, effective_from="2016-09-01", reason="r", recorded_by=ME)
         assert app.current_version(ag.id) == 1
@@ -167,8 +196,14 @@ class TestAgreementsOnTwoTimeAxes:
     def test_restriction_and_release(self, service: ArchiveService) -> None:
         # Screening hides the record from public lists; the auditor's view still has it.
         app = service.archive
-        ag = app.register_agreement(title="Hemmelig avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME)
-        service.done(app.restrict(ag.id, expected_version=1, legal_basis="Offl. § 13", public_title="Avtale (skjermet)", recorded_by=ME))
+        ag = app.register_agreement(
+            title="Hemmelig avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME
+        )
+        service.done(
+            app.restrict(
+                ag.id, expected_version=1, legal_basis="Offl. § 13", public_title="Avtale (skjermet)", recorded_by=ME
+            )
+        )
         public, _ = service.catalog.list(CatalogFilter(kind="agreement"))
         everything, _ = service.catalog.list(CatalogFilter(kind="agreement", include_restricted=True))
         assert public == [] and len(everything) == 1 and everything[0]["restricted"]
@@ -199,23 +234,33 @@ class TestIdentityAndConcurrency:
 
     def test_stale_expected_version_conflicts_and_saves_nothing(self, service: ArchiveService) -> None:
         app = service.archive
-        ag = app.register_agreement(title="Avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME)
-        app.revise_agreement(ag.id, expected_version=1, effective_from="2016-02-01", reason="r", text="To", recorded_by=ME)
+        ag = app.register_agreement(
+            title="Avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME
+        )
+        app.revise_agreement(
+            ag.id, expected_version=1, effective_from="2016-02-01", reason="r", text="To", recorded_by=ME
+        )
         log_head = head(service)
         with pytest.raises(VersionConflict):
-            app.revise_agreement(ag.id, expected_version=1, effective_from="2016-03-01", reason="r", text="Tre", recorded_by=ME)
+            app.revise_agreement(
+                ag.id, expected_version=1, effective_from="2016-03-01", reason="r", text="Tre", recorded_by=ME
+            )
         assert head(service) == log_head
 
     def test_two_racing_writers_on_one_version_exactly_one_wins(self, service: ArchiveService) -> None:
         app = service.archive
-        ag = app.register_agreement(title="Avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME)
+        ag = app.register_agreement(
+            title="Avtale", parties=["a"], text="Tekst", effective_from="2016-01-01", recorded_by=ME
+        )
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 
         def writer(text: str) -> None:
             barrier.wait()
             try:
-                app.revise_agreement(ag.id, expected_version=1, effective_from="2016-05-01", reason="r", text=text, recorded_by=ME)
+                app.revise_agreement(
+                    ag.id, expected_version=1, effective_from="2016-05-01", reason="r", text=text, recorded_by=ME
+                )
                 outcomes.append("won")
             except VersionConflict:
                 outcomes.append("conflict")
@@ -241,7 +286,9 @@ class TestIdentityAndConcurrency:
             barrier.wait()
             for round_ in range(4):
                 try:
-                    result = app.record_statement(text=f"Sitat {n}.{round_}", said_at="2016-03-01", speaker_name="B", recorded_by=ME)
+                    result = app.record_statement(
+                        text=f"Sitat {n}.{round_}", said_at="2016-03-01", speaker_name="B", recorded_by=ME
+                    )
                     references.append(result.reference)
                 except BaseException as exc:  # noqa: BLE001 - any failure is what this test counts
                     failures.append(exc)
@@ -257,10 +304,14 @@ class TestIdentityAndConcurrency:
 
     def test_unknown_ids_are_not_found(self, service: ArchiveService) -> None:
         with pytest.raises(RecordNotFound):
-            service.archive.revise_agreement("not-a-uuid", expected_version=1, effective_from="2016-01-01", reason="r", text="x", recorded_by=ME)
+            service.archive.revise_agreement(
+                "not-a-uuid", expected_version=1, effective_from="2016-01-01", reason="r", text="x", recorded_by=ME
+            )
         org = service.archive.register_organisation(name="Hole kommune", organisation_kind="kommune", recorded_by=ME)
         with pytest.raises(RecordNotFound, match="not a agreement"):
-            service.archive.revise_agreement(org.id, expected_version=1, effective_from="2016-01-01", reason="r", text="x", recorded_by=ME)
+            service.archive.revise_agreement(
+                org.id, expected_version=1, effective_from="2016-01-01", reason="r", text="x", recorded_by=ME
+            )
 
 
 class TestMeetingsStatementsNewsPeople:
@@ -277,7 +328,9 @@ class TestMeetingsStatementsNewsPeople:
                           {"name": "Kari Nordmann", "role": "ordfører", "present": False}],
             minutes="Møtet ble åpnet av fylkesordføreren.",
         )
-        approved = app.approve_minutes(meeting.id, expected_version=details.version, approved_on="2016-03-01", recorded_by=ME)
+        approved = app.approve_minutes(
+            meeting.id, expected_version=details.version, approved_on="2016-03-01", recorded_by=ME
+        )
         service.done(approved)
         state = service.catalog.get(meeting.id)["state"]
         assert state["agenda"][0]["decision"] == "Tatt til orientering."
@@ -285,7 +338,9 @@ class TestMeetingsStatementsNewsPeople:
         assert state["status"] == "minutes_approved"
         # A decision on an item that does not exist is refused; a held meeting cannot be cancelled.
         with pytest.raises(InvalidCommand, match="no agenda item"):
-            app.record_decision(meeting.id, expected_version=approved.version, number="99/16", decision="x", recorded_by=ME)
+            app.record_decision(
+                meeting.id, expected_version=approved.version, number="99/16", decision="x", recorded_by=ME
+            )
         with pytest.raises(InvalidCommand, match="cannot be cancelled"):
             app.cancel_meeting(meeting.id, expected_version=approved.version, reason="r", recorded_by=ME)
 
@@ -296,7 +351,13 @@ class TestMeetingsStatementsNewsPeople:
             text="Vi skal være mer aktive.", said_at="2016-02-11", speaker_id=person.id,
             speaker_name="Roger Ryberg", speaker_role="fylkesordfører", party="Ap", recorded_by=ME,
         )
-        app.correct_statement(st.id, expected_version=1, changes={"text": "Vi skal være mer aktive, ikke bare en lyttepost."}, reason="Sitatet var avkortet", recorded_by=ME)
+        app.correct_statement(
+            st.id,
+            expected_version=1,
+            changes={"text": "Vi skal være mer aktive, ikke bare en lyttepost."},
+            reason="Sitatet var avkortet",
+            recorded_by=ME,
+        )
         with pytest.raises(InvalidCommand, match="reason"):
             app.withdraw_statement(st.id, expected_version=2, reason=" ", recorded_by=ME)
         service.done(app.withdraw_statement(st.id, expected_version=2, reason="Feil person", recorded_by=ME))
@@ -307,10 +368,18 @@ class TestMeetingsStatementsNewsPeople:
 
     def test_news_update_versions(self, service: ArchiveService) -> None:
         app = service.archive
-        news = app.publish_news(title="Samarbeid", paragraphs=["Første avsnitt."], published_at="2016-02-11", recorded_by=ME, key="https://example.no/a")
+        news = app.publish_news(
+            title="Samarbeid",
+            paragraphs=["Første avsnitt."],
+            published_at="2016-02-11",
+            recorded_by=ME,
+            key="https://example.no/a",
+        )
         with pytest.raises(InvalidCommand, match="earlier"):
             app.update_news(news.id, expected_version=1, updated_at="2016-01-01", paragraphs=["x"], recorded_by=ME)
-        updated = app.update_news(news.id, expected_version=1, updated_at="2016-09-27", paragraphs=["Endret avsnitt."], recorded_by=ME)
+        updated = app.update_news(
+            news.id, expected_version=1, updated_at="2016-09-27", paragraphs=["Endret avsnitt."], recorded_by=ME
+        )
         service.done(updated)
         versions = service.history.versions(news.id)
         assert [v["content"]["paragraphs"] for v in versions] == [["Første avsnitt."], ["Endret avsnitt."]]
@@ -318,10 +387,26 @@ class TestMeetingsStatementsNewsPeople:
 
     def test_person_roles_and_parties_over_time(self, service: ArchiveService) -> None:
         app = service.archive
-        county = app.register_organisation(name="Buskerud fylkeskommune", organisation_kind="fylkeskommune", recorded_by=ME)
+        county = app.register_organisation(
+            name="Buskerud fylkeskommune", organisation_kind="fylkeskommune", recorded_by=ME
+        )
         p = app.register_person(name="Roger Ryberg", party="Ap", recorded_by=ME)
-        v = app.assign_role(p.id, expected_version=1, role="fylkesordfører", organisation_id=county.id, valid_from="2015-10-15", recorded_by=ME)
-        v = app.end_role(p.id, expected_version=v.version, role="fylkesordfører", organisation_id=county.id, valid_to="2019-10-01", recorded_by=ME)
+        v = app.assign_role(
+            p.id,
+            expected_version=1,
+            role="fylkesordfører",
+            organisation_id=county.id,
+            valid_from="2015-10-15",
+            recorded_by=ME,
+        )
+        v = app.end_role(
+            p.id,
+            expected_version=v.version,
+            role="fylkesordfører",
+            organisation_id=county.id,
+            valid_to="2019-10-01",
+            recorded_by=ME,
+        )
         with pytest.raises(InvalidCommand, match="already belongs"):
             app.change_party(p.id, expected_version=v.version, party="Ap", recorded_by=ME)
         service.done(app.add_person_alias(p.id, expected_version=v.version, name="R. Ryberg", recorded_by=ME))
@@ -335,13 +420,25 @@ class TestProjections:
     def _fill(self, svc: ArchiveService, n: int = 40) -> None:
         app = svc.archive
         world = seed_world(svc)
-        ag = app.register_agreement(title="Avtale", parties=[world["county"].id], text="Tekst", effective_from="2016-01-01", recorded_by=ME)
-        app.revise_agreement(ag.id, expected_version=1, effective_from="2016-09-01", reason="r", text="Ny tekst", recorded_by=ME)
+        ag = app.register_agreement(
+            title="Avtale", parties=[world["county"].id], text="Tekst", effective_from="2016-01-01", recorded_by=ME
+        )
+        app.revise_agreement(
+            ag.id, expected_version=1, effective_from="2016-09-01", reason="r", text="Ny tekst", recorded_by=ME
+        )
         person = app.register_person(name="Kjell B. Hansen", recorded_by=ME)
         for i in range(n):
-            app.record_statement(text=f"Uttalelse nummer {i}", said_at="2016-02-11", speaker_id=person.id, speaker_name="Kjell B. Hansen", recorded_by=ME)
+            app.record_statement(
+                text=f"Uttalelse nummer {i}",
+                said_at="2016-02-11",
+                speaker_id=person.id,
+                speaker_name="Kjell B. Hansen",
+                recorded_by=ME,
+            )
 
-    def test_a_crash_mid_batch_changes_nothing_and_a_restart_converges(self, settings_factory: Callable[..., Settings]) -> None:
+    def test_a_crash_mid_batch_changes_nothing_and_a_restart_converges(
+        self, settings_factory: Callable[..., Settings]
+    ) -> None:
         settings = settings_factory(projection_batch_size=7)
         # An uninterrupted run gives the reference digests.
         with ArchiveService(settings, search=False) as svc:
@@ -401,7 +498,9 @@ def test_two_nodes_on_one_postgresql_database_follow_each_other(pg_cluster: Any,
         second.wait(result.position, timeout=10)
         assert second.people.person(result.id)["name"] == "Node Én"
         # And the other way round, for a change to the same record.
-        changed = second.archive.rename_person(result.id, expected_version=1, name="Node To", reason="r", recorded_by=ME)
+        changed = second.archive.rename_person(
+            result.id, expected_version=1, name="Node To", reason="r", recorded_by=ME
+        )
         first.wait(changed.position, timeout=10)
         assert first.people.person(result.id)["name"] == "Node To"
         assert first.digests() == second.digests()

@@ -30,7 +30,11 @@ def test_status_show_history_and_rebuild(tmp_path: Path) -> None:
     assert "klima" not in first["content"]["text"] and "klima" in later["content"]["text"]
     # On the record-time axis: before the correction, the title was the incomplete one.
     corrected_at = history[2]["recorded_at"]
-    before = json.loads(protokoll(data, "show", "2020/0001", "--valid-at", "2021-06-01", "--known-at", history[1]["recorded_at"], "--json").stdout)
+    before = json.loads(
+        protokoll(
+            data, "show", "2020/0001", "--valid-at", "2021-06-01", "--known-at", history[1]["recorded_at"], "--json"
+        ).stdout
+    )
     assert before["content"]["title"].endswith("kommuneregionene") and corrected_at > before["recorded_at"]
     # rebuild: every read model's digest is the same as before.
     rebuilt = protokoll(data, "rebuild", "--json")
@@ -40,7 +44,11 @@ def test_status_show_history_and_rebuild(tmp_path: Path) -> None:
 def test_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
     data = tmp_path / "data"
     protokoll(data, "sample")
-    for args in (("show", "1999/9999"), ("show", "2020/0001", "--valid-at", "not-a-date"), ("export", "csv", "nope", "-")):
+    for args in (
+        ("show", "1999/9999"),
+        ("show", "2020/0001", "--valid-at", "not-a-date"),
+        ("export", "csv", "nope", "-"),
+    ):
         run = protokoll(data, *args)
         assert run.returncode != 0
         assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr, run.stderr
@@ -51,7 +59,13 @@ def test_spreadsheet_and_newsroom_exports_neutralise_formulas(tmp_path: Path) ->
     protokoll(data, "sample")
     # A statement whose text starts like a spreadsheet formula.
     records = tmp_path / "evil.jsonl"
-    evil = {"kind": "statement", "key": "evil", "text": '=HYPERLINK("http://x")', "said_at": "2021-01-01", "speaker_name": "@Ola"}
+    evil = {
+        "kind": "statement",
+        "key": "evil",
+        "text": '=HYPERLINK("http://x")',
+        "said_at": "2021-01-01",
+        "speaker_name": "@Ola",
+    }
     records.write_text(json.dumps(evil) + "\n", encoding="utf-8")
     assert protokoll(data, "import", str(records)).returncode == 0
     csv_out = protokoll(data, "export", "csv", "statements", "-").stdout

@@ -31,18 +31,57 @@ def full_archive(tmp_path: Path, shared_dir: Path) -> Iterator[ArchiveService]:
     # Minutes whose date a PDF mirror lost: archived undated, exported with a stand-in date and a note.
     assert import_file(service, FIXTURES / "minutes" / "sakliste-with-lost-case-numbers.txt").status == "created"
     county = app.register_organisation(name="Buskerud fylkeskommune", organisation_kind="fylkeskommune", recorded_by=ME)
-    ag = app.register_agreement(title="Partnerskapsavtale", parties=[county.id], text="Første tekst.", effective_from="2016-01-01", recorded_by=ME, key="PA-2016")
-    app.revise_agreement(ag.id, expected_version=1, effective_from="2016-09-01", reason="Ny periode", text="Andre tekst.", recorded_by=ME)
-    app.revise_agreement(ag.id, expected_version=2, effective_from="2017-01-01", reason="Årlig revisjon", text="Tredje tkest.", recorded_by=ME)
-    app.correct_agreement(ag.id, expected_version=3, corrects_version=3, changes={"text": "Tredje tekst."}, reason="Skrivefeil", recorded_by=ME)
-    secret = app.register_agreement(title="Tomtekjøp i Hole", parties=[county.id], text="Pris og vilkår.", effective_from="2018-01-01", recorded_by=ME)
-    service.done(app.restrict(secret.id, expected_version=1, legal_basis="Offl. § 23 første ledd", public_title="Avtale om tomtekjøp (skjermet)", recorded_by=ME))
+    ag = app.register_agreement(
+        title="Partnerskapsavtale",
+        parties=[county.id],
+        text="Første tekst.",
+        effective_from="2016-01-01",
+        recorded_by=ME,
+        key="PA-2016",
+    )
+    app.revise_agreement(
+        ag.id, expected_version=1, effective_from="2016-09-01", reason="Ny periode", text="Andre tekst.", recorded_by=ME
+    )
+    app.revise_agreement(
+        ag.id,
+        expected_version=2,
+        effective_from="2017-01-01",
+        reason="Årlig revisjon",
+        text="Tredje tkest.",
+        recorded_by=ME,
+    )
+    app.correct_agreement(
+        ag.id,
+        expected_version=3,
+        corrects_version=3,
+        changes={"text": "Tredje tekst."},
+        reason="Skrivefeil",
+        recorded_by=ME,
+    )
+    secret = app.register_agreement(
+        title="Tomtekjøp i Hole",
+        parties=[county.id],
+        text="Pris og vilkår.",
+        effective_from="2018-01-01",
+        recorded_by=ME,
+    )
+    service.done(
+        app.restrict(
+            secret.id,
+            expected_version=1,
+            legal_basis="Offl. § 23 første ledd",
+            public_title="Avtale om tomtekjøp (skjermet)",
+            recorded_by=ME,
+        )
+    )
     service.catch_up()
     yield service
     service.close()
 
 
-def test_the_noark5_package_validates_and_its_counts_and_checksums_match(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+def test_the_noark5_package_validates_and_its_counts_and_checksums_match(
+    full_archive: ArchiveService, tmp_path: Path, shared_dir: Path
+) -> None:
     schemas = shared_dir / "schemas"
     out = tmp_path / "uttrekk"
     # Export the archive as an arkivuttrekk.
@@ -62,7 +101,9 @@ def test_the_noark5_package_validates_and_its_counts_and_checksums_match(full_ar
     assert "Møtedato ukjent (udatert kilde)" in text
 
 
-def test_the_change_log_holds_revisions_and_the_correction(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+def test_the_change_log_holds_revisions_and_the_correction(
+    full_archive: ArchiveService, tmp_path: Path, shared_dir: Path
+) -> None:
     out = tmp_path / "uttrekk"
     write_package(build_archive(full_archive), out, shared_dir / "schemas")
     ns = {"e": "http://www.arkivverket.no/standarder/noark5/endringslogg"}
@@ -80,12 +121,22 @@ def test_the_change_log_holds_revisions_and_the_correction(full_archive: Archive
         assert entry.findtext("e:endretDato", namespaces=ns) and entry.findtext("e:endretAv", namespaces=ns)
 
 
-def test_exporting_twice_gives_identical_files_apart_from_the_timestamp(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+def test_exporting_twice_gives_identical_files_apart_from_the_timestamp(
+    full_archive: ArchiveService, tmp_path: Path, shared_dir: Path
+) -> None:
     from datetime import date
 
     first, second = tmp_path / "a", tmp_path / "b"
-    write_package(build_archive(full_archive, period_from=date(2000, 1, 1), period_to=date(2030, 12, 31)), first, shared_dir / "schemas")
-    write_package(build_archive(full_archive, period_from=date(2000, 1, 1), period_to=date(2030, 12, 31)), second, shared_dir / "schemas")
+    write_package(
+        build_archive(full_archive, period_from=date(2000, 1, 1), period_to=date(2030, 12, 31)),
+        first,
+        shared_dir / "schemas",
+    )
+    write_package(
+        build_archive(full_archive, period_from=date(2000, 1, 1), period_to=date(2030, 12, 31)),
+        second,
+        shared_dir / "schemas",
+    )
     for path in sorted(p for p in first.rglob("*") if p.is_file()):
         if path.name != "arkivuttrekk.xml":
             assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path.name
@@ -97,7 +148,10 @@ SEARCHES = ["lyttepost", "samarbeid", "speaker:Hansen", "avtale", "Klækken", "t
 def answers(service: ArchiveService) -> dict[str, list[tuple[str, str]]]:
     from search.query import SearchParams
 
-    return {q: [(h.id, h.snippet) for h in service.search.query(SearchParams(q=q, include_restricted=True)).hits] for q in SEARCHES}
+    return {
+        q: [(h.id, h.snippet) for h in service.search.query(SearchParams(q=q, include_restricted=True)).hits]
+        for q in SEARCHES
+    }
 
 
 @pytest.mark.parametrize("target_backend", ["sqlite", "postgres"])
@@ -116,7 +170,9 @@ def test_backup_restores_with_the_same_root_digests_and_search_answers(
         result = audit.restore(target, lines)
     # Same ledger root, same read-model digests, same answers to a fixed set of searches.
     assert result["same_root"] and result["same_ids"] and result["ledger_size"] == size
-    assert {k: v for k, v in result["digests"].items() if k != "search"} == {k: v for k, v in digests.items() if k != "search"}
+    assert {k: v for k, v in result["digests"].items() if k != "search"} == {
+        k: v for k, v in digests.items() if k != "search"
+    }
     original = ArchiveService(full_archive.settings)
     restored = ArchiveService(target)
     try:
@@ -129,7 +185,9 @@ def test_backup_restores_with_the_same_root_digests_and_search_answers(
         restored.close()
 
 
-def test_export_check_through_the_cli_passes_and_check_noark5_reports_a_fault(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+def test_export_check_through_the_cli_passes_and_check_noark5_reports_a_fault(
+    full_archive: ArchiveService, tmp_path: Path, shared_dir: Path
+) -> None:
     import os
     import subprocess
     import sys
@@ -138,7 +196,12 @@ def test_export_check_through_the_cli_passes_and_check_noark5_reports_a_fault(fu
     cli = [str(Path(sys.executable).with_name("protokoll"))]
     out = tmp_path / "uttrekk"
     # Export with --check: a report per test id, no error, exit 0.
-    done = subprocess.run([*cli, "export", "noark5", str(out), "--check", "--schemas", str(shared_dir / "schemas")], env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [*cli, "export", "noark5", str(out), "--check", "--schemas", str(shared_dir / "schemas")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "N5.59" in done.stdout and "0 error(s)" in done.stdout
     # Both journals are in the package, listed in arkivuttrekk.xml with the period separator.
@@ -148,6 +211,14 @@ def test_export_check_through_the_cli_passes_and_check_noark5_reports_a_fault(fu
     assert "eksportert som mappe uten møtedato" in (out / "arkivstruktur.xml").read_text(encoding="utf-8")
     # check-noark5 on a tampered copy reports the fault and exits non-zero.
     structure = out / "arkivstruktur.xml"
-    structure.write_text(structure.read_text(encoding="utf-8").replace("<saksstatus>Avsluttet<", "<saksstatus>Gjeldende<", 1), encoding="utf-8")
-    done = subprocess.run([*cli, "check-noark5", str(out), "--schemas", str(shared_dir / "schemas")], env=env, capture_output=True, text=True)
+    structure.write_text(
+        structure.read_text(encoding="utf-8").replace("<saksstatus>Avsluttet<", "<saksstatus>Gjeldende<", 1),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [*cli, "check-noark5", str(out), "--schemas", str(shared_dir / "schemas")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1 and "«Gjeldende» er ikke i Noark 5-kodelisten" in done.stdout

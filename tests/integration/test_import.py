@@ -17,12 +17,17 @@ from archive.service import ArchiveService
 
 RYBERG = ("Roger Ryberg", "Ap", "fylkesordfører")
 SEED_STATEMENTS = [
-    ("Vi ønsker nå å vitalisere fylkespolitikken og fylkeskommunen ved å legge tilrette for mer medvirkning og tettere dialog med kommuneregionene.", RYBERG),
-    ("Vi skal bruke mer tid og krefter, og vi i fylkeskommunen ønsker å styrke samarbeidet med kommunregionene ytterligere", RYBERG),
-    ("I tillegg til disse møtene vil en slik samling som vi nå har gjennomført her på Klækken bli en årlig foreteelse", RYBERG),
-    ("Vi skal fortsette å ha den tette dialogen fordi det er temaer som er felles der kommunene og fylkeskommunen trenger å samhandle", RYBERG),
+    ("Vi ønsker nå å vitalisere fylkespolitikken og fylkeskommunen ved å legge tilrette for mer medvirkning "
+     "og tettere dialog med kommuneregionene.", RYBERG),
+    ("Vi skal bruke mer tid og krefter, og vi i fylkeskommunen ønsker å styrke samarbeidet med kommunregionene "
+     "ytterligere", RYBERG),
+    ("I tillegg til disse møtene vil en slik samling som vi nå har gjennomført her på Klækken bli en årlig "
+     "foreteelse", RYBERG),
+    ("Vi skal fortsette å ha den tette dialogen fordi det er temaer som er felles der kommunene og fylkeskommunen "
+     "trenger å samhandle", RYBERG),
     ("Vi skal være mer aktive, ikke bare være en lyttepost, men bruke arenaen som kommuneregionenen er", RYBERG),
-    ("Fylkeskommunen er en aktiv samarbeidspartner, og vi i kommunene ser betydningen av å jobbe tett med fylkeskommunen", ("Kjell B. Hansen", None, "ordfører i Ringerike kommune")),
+    ("Fylkeskommunen er en aktiv samarbeidspartner, og vi i kommunene ser betydningen av å jobbe tett med "
+     "fylkeskommunen", ("Kjell B. Hansen", None, "ordfører i Ringerike kommune")),
 ]
 
 
@@ -156,7 +161,14 @@ def test_a_file_with_only_a_title_gives_a_clear_answer(service: ArchiveService, 
 def test_jsonl_records_load_atomically(service: ArchiveService, tmp_path: Path) -> None:
     good = [
         {"kind": "organisation", "name": "Hole kommune", "organisation_kind": "kommune"},
-        {"kind": "agreement", "key": "A-1", "title": "Avtale", "parties_by_name": ["Hole kommune"], "text": "Tekst", "effective_from": "2020-01-01"},
+        {
+            "kind": "agreement",
+            "key": "A-1",
+            "title": "Avtale",
+            "parties_by_name": ["Hole kommune"],
+            "text": "Tekst",
+            "effective_from": "2020-01-01",
+        },
     ]
     path = tmp_path / "records.jsonl"
     # A bad third line: the whole file is refused, naming the line; nothing is saved.
@@ -176,8 +188,19 @@ def test_cli_import_reports_each_file_and_exits_non_zero_on_failure(tmp_path: Pa
     (tmp_path / "in" / "a.txt").write_bytes(seed_file.read_bytes())
     (tmp_path / "in" / "b.txt").write_bytes(b"\x00\x01\x02binary")
     run = subprocess.run(
-        [sys.executable, "-m", "archive.cli", "import", str(tmp_path / "in"), "--json", "--data-dir", str(tmp_path / "d")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "archive.cli",
+            "import",
+            str(tmp_path / "in"),
+            "--json",
+            "--data-dir",
+            str(tmp_path / "d"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 1
     *lines, summary = [json.loads(line) for line in run.stdout.splitlines()]

@@ -59,7 +59,11 @@ def by_name(files: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def test_the_dev_corpus_imports_whole_and_is_scored_from_the_cli(shared_dir: Path, tmp_path: Path) -> None:
     corpus = shared_dir / "corpus-dev"
     # Run exactly what the issue names, from the repository, into a fresh data directory.
-    target = "../shared/corpus-dev/" if corpus.resolve() == (REPO.parent / "shared" / "corpus-dev").resolve() else str(corpus)
+    target = (
+        "../shared/corpus-dev/"
+        if corpus.resolve() == (REPO.parent / "shared" / "corpus-dev").resolve()
+        else str(corpus)
+    )
     files, summary, _ = import_json(target, data=tmp_path / "data")
     reports = by_name(files)
 
@@ -76,9 +80,15 @@ def test_the_dev_corpus_imports_whole_and_is_scored_from_the_cli(shared_dir: Pat
     statements = Score()
     for path in sorted(corpus.glob("[0-9][0-9]-*.txt")):
         labels = json.loads((corpus / "expected" / f"{path.stem}.json").read_text("utf-8"))
-        predicted = [SimpleNamespace(text=s["text"], speaker_name=s["speaker"]) for s in reports[path.name].get("statements", [])]
+        predicted = [
+            SimpleNamespace(text=s["text"], speaker_name=s["speaker"]) for s in reports[path.name].get("statements", [])
+        ]
         score, notes = score_file(predicted, labels)  # type: ignore[arg-type]
-        statements.tp, statements.fp, statements.fn = statements.tp + score.tp, statements.fp + score.fp, statements.fn + score.fn
+        statements.tp, statements.fp, statements.fn = (
+            statements.tp + score.tp,
+            statements.fp + score.fp,
+            statements.fn + score.fn,
+        )
         print(f"{path.stem[:45]:45} recall {score.recall:.2f} precision {score.precision:.2f}", *notes, sep="\n")
 
     # Minutes: date, start time, place and agenda numbers as the archive now holds them.
@@ -158,7 +168,8 @@ def test_an_undated_article_is_archived_with_its_date_unknown(tmp_path: Path) ->
 def test_a_date_in_the_web_address_is_kept_as_evidence_of_that_kind(tmp_path: Path) -> None:
     # Given the same undated text under a corpus-style header whose address holds a whole date,
     article = tmp_path / "med-adresse.txt"
-    header = "source: https://www.lauvstad.kommune.no/nyheter/2019/03/12/gang-og-sykkelvei/\nlicence: NLOD\nlanguage: nn\n---\n"
+    header = ("source: https://www.lauvstad.kommune.no/nyheter/2019/03/12/gang-og-sykkelvei/\n"
+              "licence: NLOD\nlanguage: nn\n---\n")
     article.write_text(header + UNDATED, encoding="utf-8")
     files, _, _ = import_json(str(article), data=tmp_path / "data")
     (report,) = files
@@ -198,7 +209,9 @@ def test_the_archivists_overrides_win_over_detection(tmp_path: Path) -> None:
 
     # --kind minutes reads a text the detector would take for news as minutes.
     notes = tmp_path / "notat.txt"
-    notes.write_text("Styret i Lauvstad vassverk\n\nDato: 03.02.2021\n\nSak 1/21 Budsjett\n\nVedtak: Godkjent.\n", encoding="utf-8")
+    notes.write_text(
+        "Styret i Lauvstad vassverk\n\nDato: 03.02.2021\n\nSak 1/21 Budsjett\n\nVedtak: Godkjent.\n", encoding="utf-8"
+    )
     files, _, _ = import_json(str(notes), "--kind", "minutes", data=data)
     assert files[0]["kind"] == "minutes" and files[0]["meetings"][0]["date"] == "2021-02-03"
 
@@ -230,7 +243,9 @@ def test_news_valid_time_starts_at_publication_and_an_update_starts_the_next_ver
     assert show(reference, "--valid-at", "2016-03-10", data=data)["version"] == 1
     assert protokoll("show", reference, "--valid-at", "2016-02-27", data=data).returncode != 0
     # a later copy with a new "oppdatert" date becomes version 2, valid from that day,
-    article.write_text(text.replace("5. april 2016", "20. mai 2016").replace("tre kilometer", "fire kilometer"), encoding="utf-8")
+    article.write_text(
+        text.replace("5. april 2016", "20. mai 2016").replace("tre kilometer", "fire kilometer"), encoding="utf-8"
+    )
     files, _, _ = import_json(str(article), "--source-url", "https://www.eksempel.no/a", data=data)
     assert files[0]["status"] == "updated"
     assert show(reference, "--valid-at", "2016-06-01", data=data)["version"] == 2
@@ -325,7 +340,9 @@ def test_imported_minutes_keep_their_start_time_and_are_held(tmp_path: Path) -> 
 
     # Minutes that state only the day keep just the date: no invented time of day.
     day_only = tmp_path / "bare-dato.txt"
-    day_only.write_text(MINUTES.replace("Tid: kl. 10.00 – 14.30\n", "").replace("14.03.2019", "15.08.2019"), encoding="utf-8")
+    day_only.write_text(
+        MINUTES.replace("Tid: kl. 10.00 – 14.30\n", "").replace("14.03.2019", "15.08.2019"), encoding="utf-8"
+    )
     files, _, _ = import_json(str(day_only), data=data)
     meeting = files[0]["meetings"][0]
     assert meeting["start"] == "2019-08-15" and meeting["start_time"] is None

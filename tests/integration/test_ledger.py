@@ -94,7 +94,11 @@ def tamper_forge(conn: Any, table: str, col: str) -> int:
     (topic, state) = sql(conn, f"SELECT topic, state FROM {table} WHERE {col} = ?", (5,))[0]
     forged_id = uuid.uuid4()
     originator = forged_id.hex if isinstance(conn, sqlite3.Connection) else forged_id
-    sql(conn, f"INSERT INTO {table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)", (originator, 1, topic, bytes(state)))
+    sql(
+        conn,
+        f"INSERT INTO {table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+        (originator, 1, topic, bytes(state)),
+    )
     (last,) = sql(conn, f"SELECT MAX({col}) FROM {table}")[0]
     return int(last)
 
@@ -111,7 +115,9 @@ def test_rewriting_history_is_detected_and_the_first_bad_leaf_named(
     report = verify(settings, [note])
     assert not report.ok
     assert report.first_bad is not None, report.problems
-    assert report.first_bad["notification_id"] == notification_id or report.first_bad["leaf_index"] == notification_id - 1
+    assert (
+        report.first_bad["notification_id"] == notification_id or report.first_bad["leaf_index"] == notification_id - 1
+    )
 
 
 def test_checkpoints_that_are_forged_shrink_or_fork_are_rejected(archived: tuple[Settings, str]) -> None:
@@ -159,7 +165,9 @@ def test_export_restore_round_trip_keeps_root_and_digests(
     with export.open(encoding="utf-8") as lines:
         result = audit.restore(target, lines)
     assert result["same_root"] and result["same_ids"] and result["ledger_size"] == size
-    assert {k: v for k, v in result["digests"].items() if k != "search"} == {k: v for k, v in digests.items() if k != "search"}
+    assert {k: v for k, v in result["digests"].items() if k != "search"} == {
+        k: v for k, v in digests.items() if k != "search"
+    }
     # Restoring into a non-empty archive is refused.
     with export.open(encoding="utf-8") as lines, pytest.raises(Exception, match="not empty"):
         audit.restore(target, lines)

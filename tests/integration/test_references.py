@@ -19,7 +19,9 @@ ME = "arkivar@test"
 
 
 def statement(svc: ArchiveService, text: str, said_at: str = "2016-02-11") -> str:
-    return svc.archive.record_statement(text=text, said_at=said_at, speaker_name="Kari Nordmann", recorded_by=ME).reference
+    return svc.archive.record_statement(
+        text=text, said_at=said_at, speaker_name="Kari Nordmann", recorded_by=ME
+    ).reference
 
 
 def test_an_archive_numbered_by_the_old_counter_continues_after_its_last_number(

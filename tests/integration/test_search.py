@@ -4,7 +4,7 @@ by writing the index directly."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -79,7 +79,7 @@ def test_speaker_party_filters_and_facets(service: ArchiveService) -> None:
 def test_time_travel_finds_the_old_wording_before_a_correction(service: ArchiveService) -> None:
     # Correct Ryberg's lyttepost statement after import.
     hit = service.search.query(SearchParams(q="lyttepost", kind=["statement"])).hits[0]
-    before = datetime.now(timezone.utc).replace(tzinfo=None)
+    before = datetime.now(UTC).replace(tzinfo=None)
     app = service.archive
     service.done(
         app.correct_statement(
@@ -116,8 +116,23 @@ def test_restricted_records_are_invisible_to_the_public(service: ArchiveService)
 
 def test_valid_at_shows_the_agreement_text_in_force(service: ArchiveService) -> None:
     app = service.archive
-    ag = app.register_agreement(title="Partnerskapsavtale", parties=["x"], text="Samarbeid om samferdsel.", effective_from="2016-01-01", recorded_by="t")
-    service.done(app.revise_agreement(ag.id, expected_version=1, effective_from="2016-09-01", reason="r", text="Samarbeid om kompetanse.", recorded_by="t"))
+    ag = app.register_agreement(
+        title="Partnerskapsavtale",
+        parties=["x"],
+        text="Samarbeid om samferdsel.",
+        effective_from="2016-01-01",
+        recorded_by="t",
+    )
+    service.done(
+        app.revise_agreement(
+            ag.id,
+            expected_version=1,
+            effective_from="2016-09-01",
+            reason="r",
+            text="Samarbeid om kompetanse.",
+            recorded_by="t",
+        )
+    )
     from datetime import date
 
     assert service.search.query(SearchParams(q="samferdsel", valid_at=date(2016, 3, 1))).total == 1

@@ -264,7 +264,10 @@ def test_an_unusable_public_key_is_a_checkpoint_error(signed: str) -> None:
 
 def test_a_vkey_whose_base64_contains_plus_signs_still_parses() -> None:
     # Found by a flaky run: the key blob may contain '+', the separator of the vkey fields.
-    seed = next(bytes([i]) * 32 for i in range(256)
-                if "+" in format_vkey("n", Ed25519PrivateKey.from_private_bytes(bytes([i]) * 32).public_key()).split("+", 2)[2])
+    seed = next(
+        bytes([i]) * 32
+        for i in range(256)
+        if "+" in format_vkey("n", Ed25519PrivateKey.from_private_bytes(bytes([i]) * 32).public_key()).split("+", 2)[2]
+    )
     public = Ed25519PrivateKey.from_private_bytes(seed).public_key()
     assert parse_vkey(format_vkey("n", public)).public_key == public

@@ -108,7 +108,9 @@ def test_page_and_page_size_are_limited(ix: Index) -> None:
     assert odd.page == 1 and odd.page_size == 1
 
 
-hostile_alphabet = st.sampled_from(list('()"*?~:-+!^[]{}\\/ \t\n\x00\x7fæøåÆØÅ') + ["AND", "OR", "NOT", "møte", "kom", "speaker:", "kind:"])
+hostile_alphabet = st.sampled_from(
+    list('()"*?~:-+!^[]{}\\/ \t\n\x00\x7fæøåÆØÅ') + ["AND", "OR", "NOT", "møte", "kom", "speaker:", "kind:"]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

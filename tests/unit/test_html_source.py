@@ -82,7 +82,16 @@ def test_an_explicit_address_wins_and_og_url_stands_in_for_a_missing_canonical()
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("nn", "nn"), ("nn-NO", "nn"), ("nb", "nb"), ("nb-NO", "nb"), ("no", "nb"), ("NO-no", "nb"), ("en", None), ("", None)],
+    [
+        ("nn", "nn"),
+        ("nn-NO", "nn"),
+        ("nb", "nb"),
+        ("nb-NO", "nb"),
+        ("no", "nb"),
+        ("NO-no", "nb"),
+        ("en", None),
+        ("", None),
+    ],
 )
 def test_language_comes_from_the_html_lang_attribute(lang: str, expected: str | None) -> None:
     # <html lang> is mapped to Bokmål or Nynorsk; another language or none is unknown.
@@ -157,7 +166,10 @@ def test_minutes_page_reads_as_minutes() -> None:
         (b"   \n", "empty file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
         (b"Just a line of plain text, no markup.\n", "no HTML markup"),
-        (b"<html><head><title>x</title></head><body><nav><a href='/'>Heim</a></nav></body></html>", "no readable main text"),
+        (
+            b"<html><head><title>x</title></head><body><nav><a href='/'>Heim</a></nav></body></html>",
+            "no readable main text",
+        ),
     ],
 )
 def test_what_is_not_a_web_page_fails_with_its_reason(data: bytes, reason: str) -> None:

@@ -68,7 +68,7 @@ def test_magic_bytes_decide_the_extractor_before_the_suffix() -> None:
 
 
 def test_the_corpus_header_gives_the_url_and_language_and_is_not_part_of_the_text() -> None:
-    data = "source: https://www.eksempel.no/a\nlicence: NLOD\nlanguage: nn\n---\nTittel\n\nTekst.\n".encode()
+    data = b"source: https://www.eksempel.no/a\nlicence: NLOD\nlanguage: nn\n---\nTittel\n\nTekst.\n"
     doc = extract_text(data)
     assert (doc.url, doc.language, doc.media_type) == ("https://www.eksempel.no/a", "nn", "text/plain")
     assert doc.text.startswith("Tittel") and len(doc.sha256) == 64

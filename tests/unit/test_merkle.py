@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from hypothesis import given, settings
@@ -41,7 +41,7 @@ def split(n: int) -> int:
     return k
 
 
-@lru_cache(maxsize=None)
+@cache
 def mth(lo: int, hi: int) -> bytes:
     """RFC 9162 MTH(D[lo:hi]) by the recursive definition."""
     if hi == lo:
@@ -113,7 +113,7 @@ def flip(data: bytes, bit: int) -> bytes:
 
 
 def test_the_empty_tree_has_the_hash_of_the_empty_string_as_root() -> None:
-    assert EMPTY_ROOT == hashlib.sha256(b"").digest()
+    assert hashlib.sha256(b"").digest() == EMPTY_ROOT
     assert root_from_leaves([]) == EMPTY_ROOT
     assert MerkleTree(MemoryNodeStore()).root() == EMPTY_ROOT
 

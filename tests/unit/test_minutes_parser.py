@@ -216,7 +216,9 @@ def test_board_minutes_of_a_regional_alliance_with_role_name_and_municipality_li
     ]
     # and "Som forslag til vedtak. Enstemmig." adopts the proposal.
     case = next(i for i in minutes.agenda_items if i.number == "6/07")
-    assert case.decision == case.proposal == "Styret slutter seg til forslaget til planstrategi og sender det på høring."
+    assert (
+        case.decision == case.proposal == "Styret slutter seg til forslaget til planstrategi og sender det på høring."
+    )
     assert case.unanimous is True
 
 
@@ -255,7 +257,11 @@ def test_case_system_minutes_with_folgende_medlemmer_motte_tables() -> None:
     # and each case gets the decision under "Kommunestyrets vedtak".
     decisions = {i.number: i.decision for i in minutes.agenda_items}
     assert decisions == {"28/13": "Protokollen godkjennes.", "29/13": "Årsregnskapet for 2012 godkjennes."}
-    assert (minutes.body, minutes.organisation, minutes.date) == ("Kommunestyret", "Gratangen kommune", date(2013, 6, 19))
+    assert (minutes.body, minutes.organisation, minutes.date) == (
+        "Kommunestyret",
+        "Gratangen kommune",
+        date(2013, 6, 19),
+    )
     assert minutes.warnings == []
 
 

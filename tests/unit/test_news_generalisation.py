@@ -295,7 +295,9 @@ def test_a_quote_that_goes_on_after_its_clause_in_the_same_paragraph() -> None:
         ("Vi følger opp saken", *dahl),
     ]
     confidence = {s.text: s.confidence for s in article.statements}
-    assert confidence["Nå må staten ta ansvar for oss som bor lengst unna."] < confidence["Uten bredbånd flytter de unge."]
+    assert (
+        confidence["Nå må staten ta ansvar for oss som bor lengst unna."] < confidence["Uten bredbånd flytter de unge."]
+    )
 
 
 def test_a_quote_split_by_its_attribution_and_a_colon_intro_after_it() -> None:

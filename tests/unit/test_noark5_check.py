@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ from archive.export.noark5.check import check_package
 from tests.unit.test_noark5_export import build_archive
 
 pytestmark = pytest.mark.shared
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture(scope="session")
@@ -137,21 +137,53 @@ def duplicate_system_id(package: Path) -> None:
 
 FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "no period separator": (edit("arkivuttrekk.xml", r"<value>skarpt</value>", "<value></value>"), "PERIODESKILLE"),
-    "agreement status as saksstatus": (edit("arkivstruktur.xml", r"<saksstatus>Avsluttet<", "<saksstatus>Gjeldende<"), "KODER"),
+    "agreement status as saksstatus": (
+        edit("arkivstruktur.xml", r"<saksstatus>Avsluttet<", "<saksstatus>Gjeldende<"),
+        "KODER",
+    ),
     "production format": (edit("arkivstruktur.xml", r">Arkivformat<", ">Produksjon<"), "KODER"),
     "missing document file": (delete_document, "DOKUMENTFILER"),
     "unreferenced document file": (add_stray_document, "DOKUMENTFILER"),
     "duplicate systemID": (duplicate_system_id, "SYSTEMID"),
     "meeting before the period": (edit("arkivstruktur.xml", r"<moetedato>[^<]+<", "<moetedato>2008-05-28<"), "DATOER"),
-    "folder closed before created": (edit("arkivstruktur.xml", r"(?s)(<mappe xsi:type=\"saksmappe\">(?:(?!</avsluttetDato>).)*<avsluttetDato>)[^<]+<", r"\g<1>2001-01-01T00:00:00Z<"), "DATOER"),
-    "open status with avsluttetDato": (edit("arkivstruktur.xml", r"<arkivstatus>Avsluttet<", "<arkivstatus>Opprettet<"), "STATUS"),
+    "folder closed before created": (
+        edit(
+            "arkivstruktur.xml",
+            r"(?s)(<mappe xsi:type=\"saksmappe\">(?:(?!</avsluttetDato>).)*<avsluttetDato>)[^<]+<",
+            r"\g<1>2001-01-01T00:00:00Z<",
+        ),
+        "DATOER",
+    ),
+    "open status with avsluttetDato": (
+        edit("arkivstruktur.xml", r"<arkivstatus>Avsluttet<", "<arkivstatus>Opprettet<"),
+        "STATUS",
+    ),
     "empty element": (edit("arkivstruktur.xml", r"<moetested>[^<]+</moetested>", "<moetested></moetested>"), "TOMME"),
-    "internal field name in the change log": (edit("endringslogg.xml", r"<referanseMetadata>[^<]+<", "<referanseMetadata>participants<"), "ENDRINGSLOGG"),
-    "change-log reference outside": (edit("endringslogg.xml", r"<referanseArkivenhet>[^<]+<", "<referanseArkivenhet>00000000-0000-5000-8000-000000000000<"), "ENDRINGSLOGG"),
-    "outgoing post without recipient": (edit("arkivstruktur.xml", r"<korrespondanseparttype>Mottaker<", "<korrespondanseparttype>Kopimottaker<"), "KORRESPONDANSEPART"),
-    "journal count stated wrong": (edit("loependeJournal.xml", r"<antallJournalposter>\d+<", "<antallJournalposter>99<"), "N5.59"),
+    "internal field name in the change log": (
+        edit("endringslogg.xml", r"<referanseMetadata>[^<]+<", "<referanseMetadata>participants<"),
+        "ENDRINGSLOGG",
+    ),
+    "change-log reference outside": (
+        edit(
+            "endringslogg.xml",
+            r"<referanseArkivenhet>[^<]+<",
+            "<referanseArkivenhet>00000000-0000-5000-8000-000000000000<",
+        ),
+        "ENDRINGSLOGG",
+    ),
+    "outgoing post without recipient": (
+        edit("arkivstruktur.xml", r"<korrespondanseparttype>Mottaker<", "<korrespondanseparttype>Kopimottaker<"),
+        "KORRESPONDANSEPART",
+    ),
+    "journal count stated wrong": (
+        edit("loependeJournal.xml", r"<antallJournalposter>\d+<", "<antallJournalposter>99<"),
+        "N5.59",
+    ),
     "journal missing": (lambda p: (p / "offentligJournal.xml").unlink(), "N5.59"),
-    "journal end date off": (edit("offentligJournal.xml", r"<journalSluttDato>[^<]+<", "<journalSluttDato>2019-01-01<"), "N5.60"),
+    "journal end date off": (
+        edit("offentligJournal.xml", r"<journalSluttDato>[^<]+<", "<journalSluttDato>2019-01-01<"),
+        "N5.60",
+    ),
     "schema error": (edit("arkivstruktur.xml", r"</tittel>", "</tittel><bogus/>"), "XSD"),
 }
 

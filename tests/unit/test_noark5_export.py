@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -38,7 +38,7 @@ from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.shared
 
-UTC = timezone.utc
+UTC = UTC
 N5 = "http://www.arkivverket.no/standarder/noark5/arkivstruktur"
 LOG = "http://www.arkivverket.no/standarder/noark5/endringslogg"
 ADDML = "http://www.arkivverket.no/standarder/addml"

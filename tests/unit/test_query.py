@@ -9,9 +9,9 @@ import pytest
 from whoosh.index import Index
 
 from search.index import (
+    VERSION_FILE,
     IndexBusyError,
     SchemaMismatchError,
-    VERSION_FILE,
     index_writer,
     open_index,
     read_meta,
@@ -197,9 +197,8 @@ def test_replaying_a_batch_is_idempotent(tmp_path: Path) -> None:
 
 def test_second_writer_fails_fast_with_index_busy(tmp_path: Path) -> None:
     index = open_index(tmp_path / "ix")
-    with index_writer(index):
-        with pytest.raises(IndexBusyError):
-            write_batch(index, DOCS[:1], [], {}, timeout=0.2)
+    with index_writer(index), pytest.raises(IndexBusyError):
+        write_batch(index, DOCS[:1], [], {}, timeout=0.2)
     # The first writer committed normally; the index is usable.
     write_batch(index, DOCS[:1], [], {"position": "1"})
     assert read_meta(index) == {"position": "1"}
