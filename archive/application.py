@@ -122,7 +122,7 @@ class Archive(Application[UUID]):
     def record_at(self, record_id: str, version: int) -> Record | None:
         """A record as it stood at `version`, from the event store (read models replay on it)."""
         try:
-            return self.repository.get(UUID(record_id), version=version)  # type: ignore[no-any-return]
+            return self.repository.get(UUID(record_id), version=version)
         except AggregateNotFoundError:
             return None
 

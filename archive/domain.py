@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -104,9 +104,27 @@ class Record(Aggregate):
 
     KIND: ClassVar[str] = "record"
 
+    if TYPE_CHECKING:
+        # What every kind sets when it is created: its natural key, its reference and its screening state.
+        # Declared for the type checker only: the library turns class-level annotations on an aggregate
+        # into dataclass fields of its created event, which these are not.
+        key: str
+        reference: str
+        restricted: bool
+        restriction_basis: str | None
+        public_title: str | None
+
+        def __init__(self, *, key: str, reference: str, **fields: Any) -> None: ...
+
     @classmethod
     def create_id(cls, key: str) -> UUID:
         return natural_id(cls.KIND, key)
+
+    def _start_public(self) -> None:
+        """Unrestricted, no legal basis, no stand-in title: how every record starts and how release leaves it."""
+        self.restricted = False
+        self.restriction_basis = None
+        self.public_title = None
 
     @event("Restricted")
     def restrict(
@@ -129,9 +147,7 @@ class Record(Aggregate):
         if not self.restricted:
             raise InvalidCommand("the record is not restricted")
         require_reason(reason, "releasing a restricted record")
-        self.restricted = False
-        self.restriction_basis = None
-        self.public_title = None
+        self._start_public()
 
     def view(self) -> dict[str, Any]:
         """The record's public fields as plain values (what read models store)."""
@@ -193,9 +209,7 @@ class Agreement(Record):
         self.effective_from = require_date(effective_from, "effective_from")
         self.effective_to: str | None = None
         self.status = "in_force"
-        self.restricted = False
-        self.restriction_basis = None
-        self.public_title = None
+        self._start_public()
         self.revisions: list[dict[str, Any]] = [
             {
                 "number": 1,
@@ -372,9 +386,7 @@ class Meeting(Record):
         self.minutes: str | None = None
         self.minutes_approved_on: str | None = None
         self.news_ids: list[str] = []
-        self.restricted = False
-        self.restriction_basis = None
-        self.public_title = None
+        self._start_public()
 
     @event("AgendaItemAdded")
     def add_agenda_item(
@@ -541,9 +553,7 @@ class Statement(Record):
         self.context = dict(context or {})
         self.attribution = dict(attribution or {})
         self.status = "recorded"
-        self.restricted = False
-        self.restriction_basis = None
-        self.public_title = None
+        self._start_public()
 
     @property
     def title(self) -> str:
@@ -643,9 +653,7 @@ class NewsUpdate(Record):
         self.blocks = _blocks(blocks)
         self.language = language
         self.status = "published"
-        self.restricted = False
-        self.restriction_basis = None
-        self.public_title = None
+        self._start_public()
 
     @event("Updated")
     def update(
@@ -728,7 +736,10 @@ class NewsUpdate(Record):
 
     def view(self) -> dict[str, Any]:
         state = super().view()
-        state["date_note"] = NEWS_DATE_NOTES.get(self.date_source) if self.published_at else "dato ukjent"
+        if self.published_at is None:
+            state["date_note"] = "dato ukjent"
+        else:
+            state["date_note"] = NEWS_DATE_NOTES.get(self.date_source) if self.date_source else None
         return state
 
     def valid_from(self) -> str | None:
@@ -760,9 +771,7 @@ class Person(Record):
         if party:
             self.parties.append({"party": party, "from": None, "to": None})
         self.roles: list[dict[str, Any]] = []
-        self.restricted = False
-        self.restriction_basis = None
-        self.public_title = None
+        self._start_public()
 
     @property
     def title(self) -> str:
@@ -789,7 +798,8 @@ class Person(Record):
         if valid_from and valid_to and valid_to < valid_from:
             raise InvalidCommand("a role cannot end before it begins")
         for held in self.roles:
-            if (held["role"], held["organisation_id"], held["to"]) == (role, organisation_id, None) and valid_to is None:
+            same_open_role = (held["role"], held["organisation_id"], held["to"]) == (role, organisation_id, None)
+            if same_open_role and valid_to is None:
                 raise InvalidCommand(f"{self.name} already holds the role {role}")
         self.roles.append(
             {
@@ -901,9 +911,7 @@ class Organisation(Record):
             )
         self.organisation_kind = organisation_kind
         self.parent_id = parent_id
-        self.restricted = False
-        self.restriction_basis = None
-        self.public_title = None
+        self._start_public()
 
     @property
     def title(self) -> str:
