@@ -58,6 +58,7 @@ def noark5(
     With --from/--to, a record is exported only when every date it carries (registration,
     versions, document and meeting dates, changes) lies within the period."""
     from archive.export.from_archive import build_archive
+    from archive.export.ledger_source import ArchiveEvidence, LedgerMismatchError
     from archive.export.noark5 import validate_package, write_package
 
     schema_dir = _schemas(schemas)
@@ -69,15 +70,23 @@ def noark5(
 
         with Progress(transient=True) as progress:
             task = progress.add_task("exporting", total=None)
-            report = write_package(
-                build_archive(service, period_from=start, period_to=end),
-                out_dir,
-                schema_dir,
-                progress=lambda n: progress.update(task, completed=n),
-            )
+            try:
+                report = write_package(
+                    build_archive(service, period_from=start, period_to=end),
+                    out_dir,
+                    schema_dir,
+                    progress=lambda n: progress.update(task, completed=n),
+                    ledger=ArchiveEvidence(service),
+                )
+            except LedgerMismatchError as exc:
+                raise CliError(str(exc)) from None
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"{out_dir}: {len(report.files)} files, counts {json.dumps(report.counts, ensure_ascii=False)}")
+    if report.evidence is not None:
+        ev = report.evidence
+        typer.echo(f"ledger: {'signed' if ev.signed else 'UNSIGNED'} checkpoint, {ev.documents} document "
+                   f"proofs over {ev.leaves} leaves, {ev.bound} documents bound to their events' text")
     if check:
         _print_check(out_dir, schema_dir)
         return
@@ -201,6 +210,38 @@ def register(app: typer.Typer) -> None:
         if not (package / "arkivstruktur.xml").is_file() or not (package / "arkivuttrekk.xml").is_file():
             raise CliError(f"{package} is not a Noark 5 extract (arkivstruktur.xml and arkivuttrekk.xml expected)")
         _print_check(package, _schemas(schemas))
+
+    @app.command("verify-extract")
+    def verify_extract_command(
+        extract: Annotated[Path, typer.Argument(help="an extract written by `protokoll export noark5`")],
+        public_key: Annotated[Optional[Path], typer.Option("--public-key", help="the archive's public key (PEM or C2SP vkey); default: the key in the extract")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="the report as JSON")] = False,
+    ) -> None:
+        """Check an extract offline: checkpoint signature, every inclusion proof, every document file."""
+        from archive.export.noark5.verify_extract import verify_extract
+
+        if not extract.is_dir():
+            raise CliError(f"{extract} is not a directory")
+        if public_key is not None and not public_key.is_file():
+            raise CliError(f"no public key at {public_key}")
+        report = verify_extract(extract, public_key)
+        if as_json:
+            typer.echo(json.dumps({**report.__dict__, "ok": report.ok}, ensure_ascii=False, indent=2))
+        else:
+            for note in report.notes:
+                typer.echo(f"note: {note}")
+            for problem in report.problems[:20]:
+                typer.echo(f"FAIL {problem}", err=True)
+            if len(report.problems) > 20:
+                typer.echo(f"FAIL … and {len(report.problems) - 20} more", err=True)
+            if report.first_bad:
+                typer.echo(f"first bad: {report.first_bad}", err=True)
+            if report.ok:
+                typer.echo(f"ok: {'signed' if report.signed else 'UNSIGNED'} checkpoint (tree size {report.size}, "
+                           f"root {report.root}); {report.leaves} leaves proven; {report.documents} document files "
+                           f"match their proofs, {report.bound} of them bound to their events' text")
+        if not report.ok:
+            raise typer.Exit(1)
 
     @app.command()
     def restore(

@@ -10,7 +10,7 @@ The file is small (one entry per XML file, not per record), so it is built in me
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +46,8 @@ class AddmlInput:
     counts: Mapping[str, int]
     contains_restricted: bool
     has_journals: bool = False
+    # The ledger evidence (checkpoint, proofs; see noark5/evidence.py), beyond the standard.
+    ledger_files: Sequence[str] = ()
 
 
 def _q(name: str) -> str:
@@ -81,11 +83,13 @@ def _additional(parent: etree._Element, name: str, value: str | None = None) -> 
     return elem
 
 
-def _file_props(parent: etree._Element, name: str, sha256: str) -> None:
+def _file_props(parent: etree._Element, name: str, sha256: str, file_format: str = "XML",
+                version: str | None = "1.0") -> None:
     file_prop = _prop(parent, "file")
     _prop(file_prop, "name", name)
-    fmt = _prop(file_prop, "format", "XML")
-    _prop(fmt, "version", "1.0")
+    fmt = _prop(file_prop, "format", file_format)
+    if version is not None:
+        _prop(fmt, "version", version)
     checksum = _prop(file_prop, "checksum")
     _prop(checksum, "algorithm", CHECKSUM_ALGORITHM)
     _prop(checksum, "value", sha256)
@@ -147,7 +151,20 @@ def build_addml(data: AddmlInput) -> etree._ElementTree:
     if data.has_journals:
         _data_object(package, "loependeJournal", data)
         _data_object(package, "offentligJournal", data)
+    if data.ledger_files:
+        _ledger_object(package, data)
     return etree.ElementTree(root)
+
+
+def _ledger_object(parent: etree._Element, data: AddmlInput) -> None:
+    """The ledger evidence: a checkpoint, proofs and their description, each with its checksum."""
+    obj = _sub(_container(parent, "dataObjects"), "dataObject", name="ledger")
+    for name in data.ledger_files:
+        kind = "JSON Lines" if name.endswith(".jsonl") else "Text"
+        _file_props(obj, name, data.files[name][0], kind, None)
+    info = _prop(obj, "info")
+    _prop(info, "description", "Signert sjekkpunkt (C2SP tlog-checkpoint, Ed25519) og "
+          "inklusjonsbevis (RFC 9162) for hver dokumentfil; se ledger/LESMEG.txt")
 
 
 def write_addml(path: Path, data: AddmlInput) -> None:

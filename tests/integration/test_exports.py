@@ -222,3 +222,72 @@ def test_export_check_through_the_cli_passes_and_check_noark5_reports_a_fault(
         text=True,
     )
     assert done.returncode == 1 and "«Gjeldende» er ikke i Noark 5-kodelisten" in done.stdout
+
+
+def test_an_extract_carries_its_ledger_proofs_and_verify_extract_names_each_tampering(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+    import base64
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PROTOKOLL_DATA_DIR": str(full_archive.settings.data_dir)}
+    cli = [str(Path(sys.executable).with_name("protokoll"))]
+    schemas = ["--schemas", str(shared_dir / "schemas")]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*cli, *args], env=env, capture_output=True, text=True)
+
+    # Without a signing key the export still succeeds, says so, and proves against an unsigned head.
+    unsigned = tmp_path / "usignert"
+    done = run("export", "noark5", str(unsigned), *schemas)
+    assert done.returncode == 0 and "UNSIGNED" in done.stderr and "ledger: UNSIGNED checkpoint" in done.stdout
+    done = run("verify-extract", str(unsigned))
+    assert done.returncode == 0 and "UNSIGNED tree head" in done.stdout, done.stdout + done.stderr
+    # With a key: the export signs the ledger's head, and --check covers the ledger side files.
+    assert run("keygen").returncode == 0
+    out = tmp_path / "uttrekk"
+    done = run("export", "noark5", str(out), "--check", *schemas)
+    assert done.returncode == 0 and "LOGGBEVIS" in done.stdout and "0 error(s)" in done.stdout, done.stdout + done.stderr
+    # verify-extract with the archive's public key: every document file proven and bound to its events.
+    pub = str(full_archive.settings.resolved_public_key)
+    done = run("verify-extract", str(out), "--public-key", pub)
+    proofs = [json.loads(line) for line in (out / "ledger" / "proofs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert done.returncode == 0 and f"{len(proofs)} document files match their proofs, {len(proofs)} of them bound" in done.stdout
+    documents = sorted(p.relative_to(out).as_posix() for p in (out / "DOKUMENT").rglob("*.txt"))
+    assert sorted(p["document"] for p in proofs) == documents
+
+    def flipped(path: Path, offset: int) -> bytes:
+        original = path.read_bytes()
+        data = bytearray(original)
+        data[offset] ^= 0x01
+        path.write_bytes(bytes(data))
+        return original
+
+    # A flipped byte in a document file: named.
+    doc = out / proofs[2]["document"]
+    original = flipped(doc, 0)
+    done = run("verify-extract", str(out), "--public-key", pub)
+    assert done.returncode == 1 and f"first bad: {proofs[2]['document']}" in done.stderr
+    doc.write_bytes(original)
+    # A flipped byte in a proof (a hash of a leaf's audit path): that leaf is named.
+    leaves = out / "ledger" / "leaves.jsonl"
+    original = leaves.read_bytes()
+    lines = original.decode("utf-8").splitlines()
+    leaf = json.loads(lines[1])
+    path0 = bytearray(base64.b64decode(leaf["audit_path"][0]))
+    path0[5] ^= 0x01
+    leaf["audit_path"][0] = base64.b64encode(bytes(path0)).decode()
+    leaves.write_text("\n".join([lines[0], json.dumps(leaf), *lines[2:]]) + "\n", encoding="utf-8")
+    done = run("verify-extract", str(out), "--public-key", pub)
+    assert done.returncode == 1 and f"first bad: leaf {leaf['leaf_index']} (ledger/leaves.jsonl line 2)" in done.stderr
+    leaves.write_bytes(original)
+    # A flipped byte in the checkpoint's root: the checkpoint is named.
+    checkpoint = out / "ledger" / "checkpoint.txt"
+    text = checkpoint.read_bytes()
+    flipped(checkpoint, text.index(b"\n", text.index(b"\n") + 1) + 3)
+    done = run("verify-extract", str(out), "--public-key", pub)
+    assert done.returncode == 1 and "first bad: ledger/checkpoint.txt" in done.stderr
+    # check-noark5 reports the same fault under LOGGBEVIS.
+    done = run("check-noark5", str(out), *schemas)
+    assert done.returncode == 1 and "LOGGBEVIS           error" in done.stdout

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from archive.export.model import (
     ExportAgendaItem,
@@ -28,6 +29,8 @@ from archive.export.model import (
 )
 from archive.export.noark5 import write_package
 from archive.export.noark5.check import check_package
+from archive.export.noark5.verify_extract import verify_extract
+from tests.unit.test_noark5_evidence import MemoryLedger, rid
 from tests.unit.test_noark5_export import build_archive
 
 pytestmark = pytest.mark.shared
@@ -66,30 +69,30 @@ def archives(draw: st.DrawFn) -> ExportArchive:
                                         draw(words), "created" if v == 1 else "revised",
                                         draw(st.none() | words), draw(st.none() | st.dates()))
                     for v in range(1, draw(st.integers(1, 3)) + 1)]
-        agreements.append(ExportAgreement(f"a{i}", f"{created.year}/{i + 1:04d}", draw(words),
+        agreements.append(ExportAgreement(rid(f"a{i}"), f"{created.year}/{i + 1:04d}", draw(words),
                                           [draw(words)], draw(st.sampled_from(["Gjeldende", "Avsluttet", ""])),
                                           created, draw(words), restricted=draw(st.booleans()),
                                           restriction_basis="Offl. § 13", versions=versions))
-        changes.append(ExportChange(f"a{i}", "x", draw(st.sampled_from(["text", "title", "parties", "odd_field"])),
+        changes.append(ExportChange(rid(f"a{i}"), "x", draw(st.sampled_from(["text", "title", "parties", "odd_field"])),
                                     draw(st.none() | words), draw(words), "kari",
                                     created + timedelta(days=9), "revision"))
     for i in range(draw(st.integers(0, 3))):
         start = draw(st.none() | instants)
         meetings.append(ExportMeeting(
-            f"m{i}", f"M{i}", draw(words), draw(words), draw(st.none() | words), start, None,
+            rid(f"m{i}"), f"M{i}", draw(words), draw(words), draw(st.none() | words), start, None,
             participants=[ExportParticipant(draw(words), "medlem", draw(st.booleans()))],
             agenda_items=[ExportAgendaItem("1/16", draw(words), draw(st.none() | words))],
             minutes_text=draw(st.none() | words), created_at=draw(instants)))
     for i in range(draw(st.integers(0, 3))):
         created = draw(instants)
-        news.append(ExportNews(f"n{i}", f"N{i}", draw(words), draw(st.none() | words), draw(words),
+        news.append(ExportNews(rid(f"n{i}"), f"N{i}", draw(words), draw(st.none() | words), draw(words),
                                draw(st.dates(min_value=date(2005, 1, 1), max_value=date(2030, 1, 1))),
                                None, created, draw(words), restricted=draw(st.booleans())))
     for i in range(draw(st.integers(0, 3))):
-        statements.append(ExportStatement(f"s{i}", f"S{i}", draw(words), draw(words), None, None,
+        statements.append(ExportStatement(rid(f"s{i}"), f"S{i}", draw(words), draw(words), None, None,
                                           draw(st.none() | words),
                                           draw(st.dates(min_value=date(2005, 1, 1), max_value=date(2030, 1, 1))),
-                                          draw(st.sampled_from([None, "n0"])), None, draw(instants),
+                                          draw(st.sampled_from([None, rid("n0")])), None, draw(instants),
                                           draw(words), restricted=draw(st.booleans()),
                                           restriction_basis=None))
     return ExportArchive("Arkiv", draw(words), "Protokoll", agreements, meetings, news,
@@ -97,15 +100,25 @@ def archives(draw: st.DrawFn) -> ExportArchive:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(archive=archives())
-def test_every_generated_export_passes_its_own_check(archive: ExportArchive, schemas: Path,
+@given(archive=archives(), signed=st.booleans())
+def test_every_generated_export_passes_its_own_check(archive: ExportArchive, signed: bool, schemas: Path,
                                                      tmp_path_factory: pytest.TempPathFactory) -> None:
-    # Export a generated archive.
+    # Export a generated archive with its ledger evidence (a signed or an unsigned head).
     out = tmp_path_factory.mktemp("p") / "uttrekk"
-    write_package(archive, out, schemas)
-    # Its own check finds no error.
+    write_package(archive, out, schemas,
+                  ledger=MemoryLedger(archive, Ed25519PrivateKey.generate() if signed else None))
+    # Its own check finds no error, the ledger side files included.
     report = run_check(out, schemas)
     assert report.errors() == 0, "\n".join(report.lines())
+    assert any(f.test == "LOGGBEVIS" for f in report.findings)
+    # Its own verify passes: every document file proven and its text bound to its events.
+    verified = verify_extract(out)
+    assert verified.ok and verified.signed == signed, verified.problems
+    assert verified.bound == verified.documents == report_documents(out)
+
+
+def report_documents(out: Path) -> int:
+    return sum(1 for p in (out / "DOKUMENT").rglob("*") if p.is_file()) if (out / "DOKUMENT").is_dir() else 0
 
 
 # --------------------------------------------------------------------------- planted faults

@@ -44,6 +44,7 @@ TESTS: dict[str, str] = {
     "ENDRINGSLOGG": "referanseMetadata er navn fra metadatakatalogen; endretDato i perioden",
     "N5.59": "antall journalposter i arkivstrukturen, løpende og offentlig journal",
     "N5.60": "start- og sluttdato for journalposter i arkivstrukturen og journalene",
+    "LOGGBEVIS": "utover standarden: signert sjekkpunkt og inklusjonsbevis for hver dokumentfil (ledger/)",
 }
 _UNITS = frozenset({"arkiv", "arkivdel", "mappe", "registrering", "dokumentbeskrivelse",
                     "dokumentobjekt"})
@@ -336,4 +337,34 @@ def check_package(out_dir: Path, noark_dir: Path, addml_dir: Path) -> CheckRepor
     _check_files(out_dir, found.references, report)
     _check_changelog(out_dir, _catalogue_names(noark_dir), found.period, report)
     _check_journals(out_dir, found, separators, report)
+    _check_ledger(out_dir, report)
     return report
+
+
+def _check_ledger(out_dir: Path, report: CheckReport) -> None:
+    """The ledger evidence (if the extract carries any): listed in arkivuttrekk.xml, and it verifies."""
+    from archive.export.noark5.evidence import LEDGER_DIR
+    from archive.export.noark5.verify_extract import verify_extract
+
+    ledger = out_dir / LEDGER_DIR
+    if not ledger.is_dir():
+        report.add("LOGGBEVIS", "info", "uttrekket har ingen ledger/ (ikke påkrevd i Noark 5)")
+        return
+    try:
+        listed = {str(v).strip() for v in etree.parse(str(out_dir / ARKIVUTTREKK)).xpath(
+            "//a:property[@name='file']/a:properties/a:property[@name='name']/a:value/text()",
+            namespaces={"a": NS_ADDML})}
+    except (OSError, etree.XMLSyntaxError):
+        listed = set()  # already reported under XSD
+    for path in sorted(p.relative_to(out_dir).as_posix() for p in ledger.rglob("*") if p.is_file()):
+        if path not in listed:
+            report.add("LOGGBEVIS", "error", f"{path} er ikke oppført med sjekksum i {ARKIVUTTREKK}")
+    result = verify_extract(out_dir)
+    for problem in result.problems:
+        report.add("LOGGBEVIS", "error", problem)
+    for note in result.notes:
+        report.add("LOGGBEVIS", "info", note)
+    if result.ok:
+        report.add("LOGGBEVIS", "info", f"{result.leaves} logghendelser bevist mot treet på "
+                   f"{result.size}; {result.documents} dokumentfiler stemmer, {result.bound} bundet "
+                   "til hendelsenes innhold")

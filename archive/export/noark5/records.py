@@ -106,7 +106,7 @@ def _write_agreement_version(
         created_at=v.recorded_at,
         created_by=v.recorded_by,
         objects=(DocObject(derived_id("dokumentobjekt", a.id, v.version), v.version, v.text,
-                            v.recorded_at, v.recorded_by),),
+                            v.recorded_at, v.recorded_by, a.id, v.version),),
     )
     reg = Registration(
         system_id=version_system_id(a.id, v.version),
@@ -216,7 +216,7 @@ def _write_agenda_item(
             Document(derived_id("dokumentbeskrivelse", doc_id), "Vedtak", f"Vedtak i sak {number}",
                       created_at, m.created_by,
                       (DocObject(derived_id("dokumentobjekt", doc_id), 1, text, created_at,
-                                  m.created_by),)),
+                                  m.created_by, m.id),)),
         )
     reg = Registration(
         system_id=derived_id("agenda", m.id, index),
@@ -238,7 +238,7 @@ def _write_minutes(x: XmlWriter, m: ExportMeeting, created_at: datetime, state: 
         derived_id("dokumentbeskrivelse", m.id, "minutes"), "Møteprotokoll", title, created_at,
         m.created_by,
         (DocObject(derived_id("dokumentobjekt", m.id, "minutes"), 1, m.minutes_text or "",
-                    created_at, m.created_by),),
+                    created_at, m.created_by, m.id),),
     )
     public = m.public_title if not m.restricted else None
     reg = Registration(
@@ -267,7 +267,7 @@ def write_news(x: XmlWriter, n: ExportNews, case: JournalCase, state: WriteState
     versions = _news_versions(n)
     objects = tuple(
         DocObject(version_system_id(n.id, v.version), v.version, v.text, v.recorded_at,
-                   v.recorded_by)
+                   v.recorded_by, n.id, v.version if n.versions else None)
         for v in versions
     )
     document = Document(derived_id("dokumentbeskrivelse", n.id), "Nyhetssak", n.title, n.created_at,
@@ -318,7 +318,7 @@ def write_statement(x: XmlWriter, s: ExportStatement, case: JournalCase, state: 
     title = statement_title(s)
     document = Document(
         derived_id("dokumentbeskrivelse", s.id), "Uttalelse", title, s.created_at, s.created_by,
-        (DocObject(version_system_id(s.id, 1), 1, s.text, s.created_at, s.created_by),),
+        (DocObject(version_system_id(s.id, 1), 1, s.text, s.created_at, s.created_by, s.id),),
     )
     refs: list[tuple[str, str]] = []
     if s.news_id:

@@ -41,9 +41,12 @@ class Spool:
             "CREATE TABLE files (path TEXT PRIMARY KEY, sha256 BLOB NOT NULL,"
             " size INTEGER NOT NULL) WITHOUT ROWID;"
             "CREATE TABLE units (id BLOB PRIMARY KEY) WITHOUT ROWID;"
+            "CREATE TABLE documents (seq INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL,"
+            " dokumentobjekt TEXT NOT NULL, record_id TEXT NOT NULL, version INTEGER);"
         )
         self._files: list[tuple[str, bytes, int]] = []
         self._units: list[tuple[bytes]] = []
+        self._documents: list[tuple[str, str, str, str, int | None]] = []
         self.file_count = 0
 
     def add_file(self, entry: PackageFile) -> None:
@@ -56,6 +59,27 @@ class Spool:
         self._units.append((unit,))
         if len(self._units) >= self._BATCH:
             self._flush()
+
+    def add_document(self, path: str, sha256: str, dokumentobjekt: str, record_id: str,
+                     version: int | None) -> None:
+        """A document file and the record version it shows (for the ledger proofs)."""
+        self._documents.append((path, sha256, dokumentobjekt, record_id, version))
+        if len(self._documents) >= self._BATCH:
+            self._flush()
+
+    def documents(self) -> Iterator[tuple[str, str, str, str, int | None]]:
+        """Every document added, in the order written (a record's files stay together)."""
+        db = self._open()
+        self._flush()
+        last = 0
+        while True:
+            page = db.execute("SELECT seq, path, sha256, dokumentobjekt, record_id, version FROM documents "
+                              "WHERE seq > ? ORDER BY seq LIMIT ?", (last, self._BATCH)).fetchall()
+            for row in page:
+                yield row[1], row[2], row[3], row[4], row[5]
+            if len(page) < self._BATCH:
+                return
+            last = page[-1][0]
 
     def has_unit(self, unit: bytes) -> bool:
         db = self._open()
@@ -77,6 +101,10 @@ class Spool:
             if self._units:
                 db.executemany("INSERT OR IGNORE INTO units VALUES (?)", self._units)
                 self._units.clear()
+            if self._documents:
+                db.executemany("INSERT INTO documents (path, sha256, dokumentobjekt, record_id, version) "
+                               "VALUES (?, ?, ?, ?, ?)", self._documents)
+                self._documents.clear()
 
     def finish(self) -> None:
         """Flush and close the writing connection; the file stays for :class:`PackageFiles`."""
@@ -182,6 +210,8 @@ class PackageReport:
     # plus agreements / meetings / news / statements for the caller's own bookkeeping.
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # What the ledger evidence holds (an EvidenceSummary), when the export had a ledger.
+    evidence: Any = None
 
     def file(self, path: str) -> PackageFile:
         if isinstance(self.files, PackageFiles):

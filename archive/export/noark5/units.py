@@ -30,6 +30,10 @@ class DocObject:
     text: str
     created_at: datetime
     created_by: str
+    # The record whose events the text comes from, and the record version it shows (None:
+    # the record as exported); the ledger proofs of the package are built from these.
+    record_id: str = ""
+    record_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,9 @@ def _write_document_object(x: XmlWriter, obj: DocObject, state: WriteState) -> N
         x.leaf("sjekksumAlgoritme", "SHA256")  # M705's spelling
         x.leaf("filstoerrelse", stored.size)
     state.remember(obj.system_id)
+    if obj.record_id:
+        state.spool.add_document(stored.path, stored.sha256, obj.system_id, obj.record_id,
+                                 obj.record_version)
     state.bump("dokumentobjekt")
 
 

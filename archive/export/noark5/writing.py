@@ -28,6 +28,7 @@ from archive.export.noark5.ids import (
     version_system_id,
 )
 from archive.export.noark5.codes import noark_element
+from archive.export.noark5.evidence import DocumentEntry, LedgerEvidence, write_evidence
 from archive.export.noark5.journals import JournalWriter
 from archive.export.noark5.structure import end_with_newline, period_values, write_arkivstruktur
 from archive.export.noark5.state import resolve_deferred
@@ -133,6 +134,7 @@ def write_package(
     *,
     addml_schema_dir: Path | None = None,
     progress: ProgressCallback | None = None,
+    ledger: LedgerEvidence | None = None,
 ) -> PackageReport:
     """Write a complete arkivuttrekk into ``out_dir`` (which must be empty or absent).
 
@@ -144,6 +146,9 @@ def write_package(
     remembered until the end (file entries, unit ids for the endringslogg check) is spooled
     to a temporary SQLite file; ``report.files`` reads it back lazily (``report.close()``
     removes it early, otherwise it goes when the report is garbage collected).
+
+    ``ledger``: where the checkpoint and inclusion proofs come from; with it the package
+    carries ledger/ (see evidence.py), listed with checksums in arkivuttrekk.xml.
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -188,7 +193,12 @@ def write_package(
         xml_files = [ARKIVSTRUKTUR] + ([ENDRINGSLOGG] if has_log else []) + \
             (list(JOURNALS) if has_journals else [])
         schemas = [n for n in (*NOARK_SCHEMAS, ADDML_SCHEMA) if (out_dir / n).exists()]
-        described = {name: _package_file(out_dir, name) for name in xml_files + schemas}
+        ledger_files: list[str] = []
+        if ledger is not None:
+            documents = (DocumentEntry(*row) for row in spool.documents())
+            report.evidence = write_evidence(out_dir, ledger, documents, report.warnings)
+            ledger_files = report.evidence.files
+        described = {name: _package_file(out_dir, name) for name in xml_files + schemas + ledger_files}
         # arkivuttrekk.xml describes the XML files and schemas only (a fixed handful, not one
         # entry per document), so it stays small whatever the size of the archive.
         addml.write_addml(
@@ -205,6 +215,7 @@ def write_package(
                 has_journals=has_journals,
                 counts=dict(state.counts),
                 contains_restricted=state.restricted,
+                ledger_files=ledger_files,
             ),
         )
         described[ARKIVUTTREKK] = _package_file(out_dir, ARKIVUTTREKK)
