@@ -7,8 +7,12 @@ record of a poison event, the file or database that is full or read-only.
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from archive.exceptions import ArchiveError
@@ -82,8 +86,33 @@ def storage_problem(exc: BaseException) -> StorageProblem | None:
     return None
 
 
-def as_storage_failure(exc: BaseException, where: str) -> StorageFailure | None:
+def as_storage_failure(exc: BaseException, where: str, path: Path | None = None) -> StorageFailure | None:
+    """`exc` as a StorageFailure naming `where`, or None when it is not about storage.
+
+    Given the path, a mount that is read-only is said to be so (SQLite only says it cannot open).
+    """
     if isinstance(exc, StorageFailure):
         return exc
     problem = storage_problem(exc)
+    if problem is not None and problem.kind == "unavailable" and path is not None and _read_only_mount(path):
+        problem = StorageProblem("read-only", 503)
     return None if problem is None else StorageFailure(where, problem, exc)
+
+
+def _read_only_mount(path: Path) -> bool:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return bool(os.statvfs(candidate).f_flag & os.ST_RDONLY)
+    return False
+
+
+@contextmanager
+def naming_storage(where: str, path: Path | None = None) -> Iterator[None]:
+    """Turn a storage error inside the block into a StorageFailure that names `where`."""
+    try:
+        yield
+    except Exception as exc:
+        failure = as_storage_failure(exc, where, path)
+        if failure is None or failure is exc:
+            raise
+        raise failure from exc

@@ -11,6 +11,8 @@ from typing import Any
 
 from archive.application import Archive, CommandResult
 from archive.config import Settings
+from archive.exceptions import ProjectionTimeout
+from archive.faults import PoisonEvent, StorageFailure, naming_storage
 from archive.readmodels.base import Projection
 from archive.readmodels.catalog import Catalog
 from archive.readmodels.db import ReadDatabase, open_read_database
@@ -19,8 +21,6 @@ from archive.readmodels.ledger import Ledger
 from archive.readmodels.people import People
 from archive.readmodels.records import RecordProjections
 from archive.readmodels.runner import ProjectionRunner
-from archive.exceptions import ProjectionTimeout
-from archive.faults import PoisonEvent, StorageFailure
 
 
 class ArchiveService:
@@ -30,15 +30,20 @@ class ArchiveService:
         self.settings = settings
         if not settings.is_postgres:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.archive = Archive(env=settings.eventsourcing_env())
-        self.db: ReadDatabase = open_read_database(settings.database_url, settings.readmodels_path)
-        self.catalog = Catalog(self.db)
-        self.history = History(self.db)
-        self.people = People(self.db)
-        self.ledger = Ledger(self.db)
-        self.records = RecordProjections(
-            self.db, [self.catalog, self.history, self.people, self.ledger], load=self.archive.record_at
-        )
+        pg = settings.is_postgres
+        with naming_storage("the event store " + ("in PostgreSQL" if pg else str(settings.events_path)),
+                            None if pg else settings.events_path):
+            self.archive = Archive(env=settings.eventsourcing_env())
+        with naming_storage("the read models " + ("in PostgreSQL" if pg else str(settings.readmodels_path)),
+                            None if pg else settings.readmodels_path):
+            self.db: ReadDatabase = open_read_database(settings.database_url, settings.readmodels_path)
+            self.catalog = Catalog(self.db)
+            self.history = History(self.db)
+            self.people = People(self.db)
+            self.ledger = Ledger(self.db)
+            self.records = RecordProjections(
+                self.db, [self.catalog, self.history, self.people, self.ledger], load=self.archive.record_at
+            )
         self.projections: list[Projection] = [self.records]
         self.runner = ProjectionRunner(
             "readmodels",
@@ -136,13 +141,14 @@ class ArchiveService:
         stopped: list[dict[str, Any]] = []
         for runner in self.runners:
             error = runner.error
-            if error is None and runner.upstream is not None and runner.upstream.error is not None:
-                if runner.position() >= runner.upstream.position():
-                    error = runner.upstream.error  # waiting at the point where the group it reads stopped
+            upstream = runner.upstream
+            if error is None and upstream is not None and runner.position() >= upstream.position():
+                error = upstream.error  # waiting at the point where the group it reads stopped
+            reason = str(error) if error else None
             for projection in runner.projections:
                 parts = projection.parts() if hasattr(projection, "parts") else {projection.name: projection.position()}
                 for name, position in parts.items():
-                    models[name] = {"position": position, "lag": head - position, "error": str(error) if error else None}
+                    models[name] = {"position": position, "lag": head - position, "error": reason}
             if runner.error is not None:
                 stopped.append(self._stop_report(runner.name, runner.position(), runner.error))
         return {"head": head, "backend": "postgresql" if self.settings.is_postgres else "sqlite",
