@@ -32,7 +32,9 @@ class SQLiteEventStore(SQLiteApplicationRecorder):
 class PostgresEventStore(PostgresApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         try:
-            return super().insert_events(stored_events, **kwargs)
+            # The library wraps this method in an untyped @retry, so mypy sees Any: the result is declared here.
+            ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            return ids
         except Exception as exc:
             failure = as_storage_failure(exc, f"the event store (PostgreSQL table {self.events_table_name})")
             if failure is None:

@@ -86,7 +86,9 @@ def parse_vkey(text: str) -> VerifierKey:
     return key
 
 
-def load_public_key(source: str | bytes | Path | Ed25519PublicKey) -> VerifierKey | Ed25519PublicKey:
+def load_public_key(
+    source: str | bytes | Path | Ed25519PublicKey | VerifierKey,
+) -> VerifierKey | Ed25519PublicKey:
     """Load a public key from a key object, PEM text/bytes, vkey text, raw 32 bytes, or a file.
 
     Returns a VerifierKey when the source names the key (vkey form), else the bare key.

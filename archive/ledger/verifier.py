@@ -74,7 +74,8 @@ def _b64(text: Any, what: str) -> bytes:
         raise ExportFormatError(f"{what} is not valid base64") from exc
 
 
-def _hash(value: bytes | str, what: str) -> bytes:
+def _hash(value: object, what: str) -> bytes:
+    """Raw bytes as they are, or base64 text decoded; anything else (None from a missing key) is a format error."""
     raw = value if isinstance(value, bytes) else _b64(value, what)
     if len(raw) != HASH_SIZE:
         raise ExportFormatError(f"{what} must be {HASH_SIZE} bytes")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -134,7 +135,8 @@ class Catalog(RecordModel):
         return _row(row) if row else None
 
     def list(self, flt: CatalogFilter) -> tuple[list[dict[str, Any]], int]:
-        where, params = ["1=1"], []
+        where: list[str] = ["1=1"]
+        params: list[str | int] = []
         if flt.kind:
             where.append("r.kind = ?")
             params.append(flt.kind)
@@ -171,7 +173,8 @@ class Catalog(RecordModel):
             rows = cur.execute(f"SELECT kind, COUNT(*) AS n FROM rm_records {clause} GROUP BY kind").fetchall()
         return {r["kind"]: int(r["n"]) for r in rows}
 
-    def recent(self, kind: str, limit: int = 10, include_restricted: bool = False) -> list[dict[str, Any]]:
+    # `builtins.list`: inside this class `list` names the method above.
+    def recent(self, kind: str, limit: int = 10, include_restricted: bool = False) -> builtins.list[dict[str, Any]]:
         return self.list(
             CatalogFilter(kind=kind, include_restricted=include_restricted, page_size=limit)
         )[0]

@@ -48,10 +48,13 @@ class RecordStates:
                 aggregate = self._load(record_id, event.originator_version - 1)
                 if aggregate is None:
                     return None
-        aggregate = event.mutate(aggregate)
-        self._cache[record_id] = aggregate  # type: ignore[assignment]
+        advanced: Record | None = event.mutate(aggregate)
+        if advanced is None:  # an event that ends its aggregate leaves nothing to cache
+            self._cache.pop(record_id, None)
+            return None
+        self._cache[record_id] = advanced
         self._cache.move_to_end(record_id)
-        return aggregate
+        return advanced
 
     def committed(self) -> None:
         while len(self._cache) > self._cache_size:
