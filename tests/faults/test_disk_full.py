@@ -12,7 +12,7 @@ import errno
 import logging
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,8 +60,9 @@ def stored_events(data: Path) -> int:
         return int(db.execute("SELECT count(*) FROM stored_events").fetchone()[0])
 
 
-def test_a_full_disk_refuses_with_507_naming_the_file_and_recovers(small_disk: Path,
-                                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_a_full_disk_refuses_with_507_naming_the_file_and_recovers(
+    small_disk: Path, caplog: pytest.LogCaptureFixture, figures: Callable[[str], None]
+) -> None:
     data = small_disk / "data"
     with live_archive(data) as live:
         # Given an archive on a small disk that takes a write,
@@ -90,11 +91,13 @@ def test_a_full_disk_refuses_with_507_naming_the_file_and_recovers(small_disk: P
         assert again.status_code == 201, again.text
         assert stored_events(data) > before
         assert live.client.get("/ready").status_code == 200
-        print(f"\ndisk full ({DISK_SIZE} tmpfs): 507 naming events.sqlite, {len(logged)} log line, "
+        figures(f"disk full ({DISK_SIZE} tmpfs): 507 naming events.sqlite, {len(logged)} log line, "
               f"0 events stored; after freeing space: 201 (events {before} -> {stored_events(data)})")
 
 
-def test_read_only_storage_is_named_in_one_line(small_disk: Path, tmp_path: Path) -> None:
+def test_read_only_storage_is_named_in_one_line(
+    small_disk: Path, tmp_path: Path, figures: Callable[[str], None]
+) -> None:
     # Given an archive with records, seen through a read-only bind mount
     # (an open database cannot be switched to read-only under a running server: the kernel refuses
     # while files are open for writing, so the running-server case is the full disk above),
@@ -115,6 +118,6 @@ def test_read_only_storage_is_named_in_one_line(small_disk: Path, tmp_path: Path
         assert str(view / "data") in line, cli.stderr
         # and the same archive, writable again, takes the import.
         assert protokoll(data, "import", str(imported)).returncode == 0
-        print(f"\nread-only storage: {line[:160]}")
+        figures(f"read-only storage: {line[:160]}")
     finally:
         subprocess.run(["umount", "-l", str(view)], capture_output=True, timeout=30)

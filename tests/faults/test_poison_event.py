@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.faults.live import live_archive, protokoll
@@ -32,7 +33,7 @@ def append_poison(events: Path) -> tuple[int, str]:
         return int(cursor.lastrowid or 0), str(originator)
 
 
-def test_a_poison_event_is_named_and_stops_nothing_else(tmp_path: Path) -> None:
+def test_a_poison_event_is_named_and_stops_nothing_else(tmp_path: Path, figures: Callable[[str], None]) -> None:
     data = tmp_path / "data"
     with live_archive(data, write_wait_timeout=2.0) as live:
         # Given an archive with three statements, all searchable,
@@ -65,7 +66,7 @@ def test_a_poison_event_is_named_and_stops_nothing_else(tmp_path: Path) -> None:
             assert stop["event"]["notification_id"] == poison_id
             assert stop["event"]["originator_id"] == poison_record
             assert "timestamp" in stop["event"]["error"]
-        print(f"\npoison at notification {poison_id}: writes after it 202 x2, reads served "
+        figures(f"poison at notification {poison_id}: writes after it 202 x2, reads served "
               f"{records_before} records, search stale at {found['index_position']}/{found['log_head']}")
 
     # The operator's tools: status names the event, record and error (exit 1, no traceback),
@@ -89,4 +90,4 @@ def test_a_poison_event_is_named_and_stops_nothing_else(tmp_path: Path) -> None:
     report = json.loads(verify.stdout)
     assert verify.returncode == 1 and report["first_bad"]["notification_id"] == poison_id
     assert report["first_bad"]["leaf_index"] == poison_id - 1 and "cannot be decoded" in report["first_bad"]["reason"]
-    print(f"status, rebuild and verify name notification {poison_id} (record {poison_record})")
+    figures(f"status, rebuild and verify name notification {poison_id} (record {poison_record})")

@@ -7,6 +7,7 @@ mid-catch-up (its runner cannot take its next batch) while writes arrive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.faults.live import live_archive
@@ -14,7 +15,7 @@ from tests.faults.live import live_archive
 ROUNDS = 5
 
 
-def test_writes_during_a_catch_up_are_202_then_replay_as_201(tmp_path: Path) -> None:
+def test_writes_during_a_catch_up_are_202_then_replay_as_201(tmp_path: Path, figures: Callable[[str], None]) -> None:
     with live_archive(tmp_path / "data", write_wait_timeout=30, max_lag=2) as live:
         # Given a caught-up archive (the first write is a plain 201),
         assert live.statement("Regionrådet vil ha flere lærlingplasser.").status_code == 201
@@ -27,7 +28,8 @@ def test_writes_during_a_catch_up_are_202_then_replay_as_201(tmp_path: Path) -> 
             live.service.settings.write_wait_timeout = 0.2  # a held index never catches up: don't wait long
             for n in range(ROUNDS):
                 # each write is stored and answered 202 with its reference, position and where to poll,
-                response = live.statement(f"Lærlingplasser i kommune nummer {n}.", **{"Idempotency-Key": f"laerling-{n}"})
+                key = {"Idempotency-Key": f"laerling-{n}"}
+                response = live.statement(f"Lærlingplasser i kommune nummer {n}.", **key)
                 assert response.status_code == 202, response.text
                 body = response.json()
                 assert body["reference"] and body["position"] and body["created"] is True
@@ -49,5 +51,5 @@ def test_writes_during_a_catch_up_are_202_then_replay_as_201(tmp_path: Path) -> 
         found = live.client.get("/api/search", params={"q": "lærlingplasser"}).json()
         assert found["count"] == ROUNDS + 1 and found["stale"] is False
         assert live.client.get("/ready").status_code == 200
-        print(f"\n{ROUNDS} writes during a held catch-up: {ROUNDS} x 202, 0 x 5xx; "
+        figures(f"{ROUNDS} writes during a held catch-up: {ROUNDS} x 202, 0 x 5xx; "
               f"retries replayed 201, {found['count']} records found after catch-up")
