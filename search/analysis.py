@@ -20,9 +20,10 @@ instance state; word lists and caches are module-level and lazy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import enum
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, Final, Generic, TypeVar
 
 import simplemma
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer
@@ -63,14 +64,23 @@ def compound_lexicon() -> frozenset[str]:
 
 
 @cache
-def _stemmer() -> Any:
-    return stemmer_for_language("no")
+def _stemmer() -> Callable[[str], str]:
+    stem: Callable[[str], str] = stemmer_for_language("no")  # Whoosh is untyped: a str -> str stemming function
+    return stem
 
 
-_MISSING = object()
+class _Missing(enum.Enum):
+    """Memo's "not remembered" marker: an enum member, so `is _MISSING` narrows the value's type."""
+
+    TOKEN = 0
 
 
-class Memo:
+_MISSING: Final = _Missing.TOKEN
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Memo(Generic[K, V]):
     """A bounded memo that keeps the working vocabulary: two generations of `limit` entries.
 
     When the young generation is full it becomes the old one (the previous old one is
@@ -80,10 +90,10 @@ class Memo:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.young: dict[Any, Any] = {}
-        self.old: dict[Any, Any] = {}
+        self.young: dict[K, V] = {}
+        self.old: dict[K, V] = {}
 
-    def get(self, key: Any) -> Any:
+    def get(self, key: K) -> V | _Missing:
         """The remembered value, or _MISSING."""
         try:
             return self.young[key]
@@ -94,7 +104,7 @@ class Memo:
             self.put(key, value)
         return value
 
-    def put(self, key: Any, value: Any) -> None:
+    def put(self, key: K, value: V) -> None:
         if len(self.young) >= self.limit:
             self.old, self.young = self.young, {}
         self.young[key] = value
@@ -104,11 +114,12 @@ class Memo:
 
 
 # Keyed by (langs, surface form *with* its case): case decides name protection.
-_TERMS = Memo(_CACHE_LIMIT)  # surface -> indexed term (None for a stop word)
-_PARTS = Memo(_CACHE_LIMIT)  # surface -> normalised compound parts
+_Key = tuple[tuple[str, ...], str]  # (langs, word)
+_TERMS: Memo[_Key, str | None] = Memo(_CACHE_LIMIT)  # surface -> indexed term (None for a stop word)
+_PARTS: Memo[_Key, tuple[str, ...]] = Memo(_CACHE_LIMIT)  # surface -> normalised compound parts
 # simplemma's own cache is small; compound splitting asks for the lemma of the same word
 # tails over and over ("...avtalene"), so lemmas are remembered here too.
-_LEMMAS = Memo(_CACHE_LIMIT)
+_LEMMAS: Memo[_Key, str] = Memo(_CACHE_LIMIT)
 
 
 def _lemma(lower: str, langs: tuple[str, ...]) -> str:
@@ -117,7 +128,7 @@ def _lemma(lower: str, langs: tuple[str, ...]) -> str:
     if lemma is _MISSING:
         lemma = _lemma_uncached(lower, langs)
         _LEMMAS.put(key, lemma)
-    return lemma  # type: ignore[no-any-return]
+    return lemma
 
 
 def _lemma_uncached(lower: str, langs: tuple[str, ...]) -> str:
@@ -146,14 +157,14 @@ def normalise_word(surface: str, langs: tuple[str, ...] = DEFAULT_LANGS) -> str 
     """The term a word is indexed and searched under; None for stop words."""
     key = (langs, surface)
     try:
-        return _TERMS.young[key]  # type: ignore[no-any-return]  # the hot path: one dict lookup
+        return _TERMS.young[key]  # the hot path: one dict lookup
     except KeyError:
         pass
     term = _TERMS.get(key)
     if term is _MISSING:
         term = _normalise_uncached(surface, langs)
         _TERMS.put(key, term)
-    return term  # type: ignore[no-any-return]
+    return term
 
 
 def _final_part(rest: str, langs: tuple[str, ...]) -> str | None:
@@ -210,7 +221,7 @@ def compound_parts(surface: str, langs: tuple[str, ...] = DEFAULT_LANGS) -> tupl
     key = (langs, surface)
     cached = _PARTS.get(key)
     if cached is not _MISSING:
-        return cached  # type: ignore[no-any-return]
+        return cached
     lower = surface.lower()
     parts: tuple[str, ...] = ()
     if (
@@ -240,7 +251,7 @@ class _ConfiguredFilter(Filter):
         self.langs = tuple(state.get("langs", DEFAULT_LANGS))
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.langs == other.langs  # type: ignore[attr-defined]
+        return isinstance(other, _ConfiguredFilter) and type(self) is type(other) and self.langs == other.langs
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.langs))

@@ -175,10 +175,10 @@ def _segment_readers(ix: Index, schema: Any, segments: list[Any]) -> list[Segmen
 def _segment_ids(ix: Index, reader: SegmentReader) -> frozenset[str]:
     cache = _thread_cache("id_sets")
     key = (*_ix_key(ix), reader.segment().segment_id())
-    ids = cache.get(key)
+    ids: frozenset[str] | None = cache.get(key)
     if ids is None:
         ids = cache[key] = frozenset(term.decode("utf-8") for term in reader.lexicon("id"))
-    return ids  # type: ignore[no-any-return]
+    return ids
 
 
 def _latest_toc(ix: Index) -> TOC:
