@@ -213,10 +213,9 @@ def check_addml(
             if element in counts and stated != str(counts[element]):
                 errors.append(f"{name}: numberOfOccurrences {element} says {stated}, "
                               f"found {counts[element]}")
-        elif prop.get("name") == "antallDokumentfiler":
-            if _value_of(prop) != str(counts.get("dokumentobjekt", 0)):
-                errors.append(f"{name}: antallDokumentfiler says {_value_of(prop)}, "
-                              f"found {counts.get('dokumentobjekt', 0)}")
+        elif prop.get("name") == "antallDokumentfiler" and _value_of(prop) != str(counts.get("dokumentobjekt", 0)):
+            errors.append(f"{name}: antallDokumentfiler says {_value_of(prop)}, "
+                          f"found {counts.get('dokumentobjekt', 0)}")
     return errors
 
 

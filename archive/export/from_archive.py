@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from archive.export.model import (
@@ -26,7 +26,11 @@ PAGE = 200
 
 
 def build_archive(
-    service: ArchiveService, *, period_from: date | None = None, period_to: date | None = None, creator: str = "Protokoll"
+    service: ArchiveService,
+    *,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    creator: str = "Protokoll",
 ) -> ExportArchive:
     """The archive as export input, every record or only those of a period.
 
@@ -61,7 +65,7 @@ def build_archive(
         # Consumed after the records (the change log is written after arkivstruktur.xml), when
         # ``selected`` holds every exported record of a period.
         changes=_changes(service, None if period_from is None and period_to is None else selected),
-        exported_at=datetime.now(timezone.utc),
+        exported_at=datetime.now(UTC),
         period_from=period_from,
         period_to=period_to,
     )
@@ -138,11 +142,13 @@ def _meeting(service: ArchiveService, row: dict[str, Any]) -> ExportMeeting:
         title=state["title"],
         organiser=state.get("organiser_name") or "Ukjent utvalg",
         place=state.get("place"),
-        start=None if not start else (
-            _instant(start) if len(start) > 10 else datetime.fromisoformat(start).replace(tzinfo=timezone.utc)
-        ),
+        start=None
+        if not start
+        else (_instant(start) if len(start) > 10 else datetime.fromisoformat(start).replace(tzinfo=UTC)),
         end=_instant(state["end"]) if state.get("end") else None,
-        participants=[ExportParticipant(p["name"], p.get("role") or "medlem", bool(p["present"])) for p in state["participants"]],
+        participants=[
+            ExportParticipant(p["name"], p.get("role") or "medlem", bool(p["present"])) for p in state["participants"]
+        ],
         agenda_items=[ExportAgendaItem(i["number"], i["title"], i.get("decision")) for i in state["agenda"]],
         minutes_text=state.get("minutes"),
         created_at=_instant(row["created_at"]),
@@ -165,7 +171,7 @@ def _news(service: ArchiveService, row: dict[str, Any]) -> ExportNews:
         lede=state.get("lede"),
         body=_news_text(state),
         published_at=date.fromisoformat(state["published_at"]) if state.get("published_at") else None,
-        updated_at=datetime.fromisoformat(state["updated_at"]).replace(tzinfo=timezone.utc) if state.get("updated_at") else None,
+        updated_at=datetime.fromisoformat(state["updated_at"]).replace(tzinfo=UTC) if state.get("updated_at") else None,
         created_at=_instant(row["created_at"]),
         created_by=row["created_by"] or "ukjent",
         versions=_versions(service, row["id"], _news_text),

@@ -43,6 +43,7 @@ So a reader tells them apart by resolving referanseArkivenhet in arkivstruktur.x
 
 from __future__ import annotations
 
+from archive.export.noark5.codes import FIELD_TO_NOARK
 from archive.export.noark5.ids import (
     ARKIVSTRUKTUR,
     ARKIVUTTREKK,
@@ -53,7 +54,6 @@ from archive.export.noark5.ids import (
     record_system_id,
     version_system_id,
 )
-from archive.export.noark5.codes import FIELD_TO_NOARK
 from archive.export.noark5.records import statement_title
 from archive.export.noark5.spool import PackageFile, PackageFiles, PackageReport
 from archive.export.noark5.validation import validate_package

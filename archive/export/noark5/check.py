@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -102,8 +102,10 @@ def _catalogue_names(noark_dir: Path) -> frozenset[str]:
     names: set[str] = set()
     for xsd in ("arkivstruktur.xsd", "metadatakatalog.xsd"):
         tree = etree.parse(str(noark_dir / xsd))
-        names.update(e.get("name") for e in tree.iter("{http://www.w3.org/2001/XMLSchema}*")
-                     if e.get("name") and _local(e.tag) in {"element", "simpleType"})
+        for e in tree.iter("{http://www.w3.org/2001/XMLSchema}*"):
+            name = e.get("name")
+            if name and _local(e.tag) in {"element", "simpleType"}:
+                names.add(name)
     return frozenset(names)
 
 
@@ -133,8 +135,8 @@ def _scan_arkivstruktur(out_dir: Path, report: CheckReport, ids: Spool) -> _Stru
                 report.add("TOMME", "error", f"tomt element <{name}> (linje {elem.sourceline})")
             if name in CODE_LISTS and text and text not in CODE_LISTS[name]:
                 report.add("KODER", "error", f"{name} «{text}» er ikke i Noark 5-kodelisten")
-            if name == "systemID" and elem.getparent() is not None and \
-                    _local(elem.getparent().tag) in _UNITS:
+            parent = elem.getparent()
+            if name == "systemID" and parent is not None and _local(parent.tag) in _UNITS:
                 _unique(text, ids, report)
             if name in {"arkivperiodeStartDato", "arkivperiodeSluttDato"}:
                 start, end = found.period or ("", "")
@@ -163,7 +165,7 @@ def _instant(text: str) -> datetime | str:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return text
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _before(one: str, two: str) -> bool:

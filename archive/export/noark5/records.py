@@ -9,21 +9,19 @@ from archive.export.model import ExportAgreement, ExportMeeting, ExportNews, Exp
 from archive.export.noark5.codes import CLOSED
 from archive.export.noark5.ids import UNKNOWN, derived_id, record_system_id, version_system_id
 from archive.export.noark5.journals import JournalCase
+from archive.export.noark5.state import WriteState, XmlWriter
 from archive.export.noark5.units import (
     Correspondent,
     DocObject,
     Document,
     Note,
     Registration,
-    WriteState,
-    XmlWriter,
     folder_unit,
     journal_fields,
     registration_unit,
     screening_for,
 )
 from archive.export.noark5.values import as_utc, case_numbers, fmt_date, latest, required, safe_public_title
-
 
 UNDATED_MEETING_NOTE = ("Møtedato ukjent (udatert kilde): eksportert som mappe uten møtedato, "
                         "ingen dato er satt inn.")

@@ -189,7 +189,7 @@ class PackageFiles(Sequence[PackageFile]):
         # Compares like the list it replaces (element by element, streamed).
         if not isinstance(other, (list, tuple, PackageFiles)):
             return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -9,7 +9,7 @@ only known once every record has been streamed, they are written as deferred val
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,8 +40,8 @@ def period_values(archive: ExportArchive, state: WriteState) -> tuple[date, date
     today = archive.exported_at.date()
     start = archive.period_from or seen_first or today
     end = archive.period_to or seen_last or start
-    opened = datetime.combine(start, time(0), tzinfo=timezone.utc)
-    closed = datetime.combine(end, time(23, 59, 59), tzinfo=timezone.utc) if archive.period_to \
+    opened = datetime.combine(start, time(0), tzinfo=UTC)
+    closed = datetime.combine(end, time(23, 59, 59), tzinfo=UTC) if archive.period_to \
         else (state.dates.last or opened)
     return start, end, {PERIOD_START: fmt_date(start), PERIOD_END: fmt_date(end),
                         OPENED: fmt_datetime(opened), CLOSED_AT: fmt_datetime(max(opened, closed))}
@@ -81,7 +81,7 @@ def _write_container(
                 write(x, item, case, state)
                 state.record_done()
             opened = span.first or datetime.combine(archive.exported_at.date(), time(0),
-                                                    tzinfo=timezone.utc)
+                                                    tzinfo=UTC)
             closed = span.last or opened
             year = opened.year
             sequence = state.next_case_number(year)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from archive.export.noark5.ids import DOCUMENT_DIR, UNKNOWN
-from archive.export.noark5.spool import PackageFile
 from archive.export.noark5.journals import JournalCase, JournalPost
+from archive.export.noark5.spool import PackageFile
 from archive.export.noark5.state import Deferred, WriteState, XmlWriter
 from archive.export.noark5.values import access_code, as_utc, fmt_date, fmt_datetime, required
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,10 +55,11 @@ def _iter_valid(
                 yield elem
             # Free every finished unit, nested ones included (the news and statement
             # containers hold all their registreringer), with the siblings before it.
-            if name in _FREED and elem.getparent() is not None:
+            parent = elem.getparent()
+            if name in _FREED and parent is not None:
                 elem.clear(keep_tail=True)
                 while elem.getprevious() is not None:
-                    del elem.getparent()[0]
+                    del parent[0]
     except (etree.XMLSyntaxError, etree.DocumentInvalid) as exc:
         log = getattr(exc, "error_log", None)
         messages = [f"line {e.line}: {e.message}" if e.line else e.message for e in log] \
@@ -98,10 +100,8 @@ def _check_arkivstruktur(
                             set(counts) | {"systemID"}):
         name = _local(elem.tag)
         if name == "systemID":
-            try:
+            with contextlib.suppress(ValueError):  # the schema check reports malformed ids
                 units.add_unit(uuid.UUID((elem.text or "").strip()).bytes)
-            except ValueError:
-                pass  # the schema check reports malformed ids
             continue
         counts[name] += 1
         if name == "dokumentobjekt":

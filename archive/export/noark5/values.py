@@ -6,7 +6,7 @@ import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,14 +28,14 @@ def as_utc(value: datetime) -> datetime:
     # Naive datetimes are taken to be UTC (documented in model.py) rather than local time,
     # so the output never depends on the exporting machine's timezone.
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def fmt_datetime(value: datetime | date) -> str:
     """xs:dateTime in UTC with a 'Z' suffix; a bare date means midnight UTC."""
     if not isinstance(value, datetime):
-        value = datetime.combine(value, time(0), tzinfo=timezone.utc)
+        value = datetime.combine(value, time(0), tzinfo=UTC)
     return as_utc(value).isoformat().replace("+00:00", "Z")
 
 

@@ -12,6 +12,8 @@ from lxml import etree
 
 from archive.export import addml
 from archive.export.model import ExportArchive, ExportChange
+from archive.export.noark5.codes import noark_element
+from archive.export.noark5.evidence import DocumentEntry, LedgerEvidence, write_evidence
 from archive.export.noark5.ids import (
     ADDML_SCHEMA,
     ARKIVSTRUKTUR,
@@ -27,13 +29,10 @@ from archive.export.noark5.ids import (
     record_system_id,
     version_system_id,
 )
-from archive.export.noark5.codes import noark_element
-from archive.export.noark5.evidence import DocumentEntry, LedgerEvidence, write_evidence
 from archive.export.noark5.journals import JournalWriter
-from archive.export.noark5.structure import end_with_newline, period_values, write_arkivstruktur
-from archive.export.noark5.state import resolve_deferred
 from archive.export.noark5.spool import PackageFile, PackageFiles, PackageReport, Spool
-from archive.export.noark5.state import ProgressCallback, WriteState, XmlWriter
+from archive.export.noark5.state import ProgressCallback, WriteState, XmlWriter, resolve_deferred
+from archive.export.noark5.structure import end_with_newline, period_values, write_arkivstruktur
 from archive.export.noark5.values import fmt_date, fmt_datetime, peek, required, sha256_file
 
 T = TypeVar("T")
@@ -58,8 +57,7 @@ def _write_endringslogg(
     changes: Iterable[ExportChange], path: Path, state: WriteState, warnings: list[str]
 ) -> bool:
     """Write the change log; False (and no file) when there is nothing to log."""
-    real = (c for c in changes if c.kind.strip().lower() not in NOT_CHANGES)
-    first, real = peek(real)
+    first, real = peek(c for c in changes if c.kind.strip().lower() not in NOT_CHANGES)
     if first is None:
         return False
     with etree.xmlfile(str(path), encoding="utf-8") as xf:
