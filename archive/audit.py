@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
+from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import StoredEvent
 
 from archive.config import Settings
@@ -91,7 +92,8 @@ def logged_events(service: ArchiveService) -> Iterator[ExportedEvent]:
         page = recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False)
         for n in page:
             # A row edited by hand may hold text where the application wrote bytes: hash what is there.
-            state = n.state.encode("utf-8") if isinstance(n.state, str) else bytes(n.state)
+            stored: object = n.state  # typed bytes by the library, but the row is whatever the table holds
+            state = stored.encode("utf-8") if isinstance(stored, str) else bytes(n.state)
             yield ExportedEvent(index, n.id, str(n.originator_id), n.originator_version, n.topic, state)
             index += 1
         if len(page) < PAGE:
@@ -215,6 +217,8 @@ def _first_undecodable(service: ArchiveService, events: list[ExportedEvent]) -> 
             domain_event = service.archive.mapper.to_domain_event(
                 StoredEvent(UUID(event.originator_id), event.originator_version, event.topic, event.state)
             )
+            if not isinstance(domain_event, DomainEvent):
+                raise TypeError(f"{type(domain_event).__name__} is not a domain event")
             domain_event.timestamp  # noqa: B018 - every event the projections read carries one
         except Exception as exc:  # noqa: BLE001 - any failure to read is what we report
             return event, f"{type(exc).__name__}: {exc}"

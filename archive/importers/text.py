@@ -125,7 +125,7 @@ def collapse_spaces(text: str) -> str:
 def _header_from(values: dict[str, str]) -> SourceHeader:
     language = values.get("language", "").lower() or None
     if language not in {"nb", "nn", None}:
-        language = {"no": "nb", "nob": "nb", "nno": "nn"}.get(language or "", None)
+        language = {"no": "nb", "nob": "nb", "nno": "nn"}.get(language)
     return SourceHeader(values.get("source") or None, language)
 
 
