@@ -91,6 +91,60 @@ til fylkestinget</a>.</p>
     return page.encode(charset)
 
 
+def saved_page(text: str, *, lang: str, url: str, published: str | None = None) -> bytes:
+    """A plain-text fixture (title line, blank-line blocks) as a saved page of a public body's site.
+
+    The page gets the chrome real sites have around an article: cookie banner, menu,
+    breadcrumb, a "Les også" sidebar and a footer with a date of its own. A block whose first
+    line is a byline label ("Publisert", "Sist endret") becomes a byline table. With
+    `published` (ISO), the text's "Publisert …" line is left out and the date is only in the
+    page's metadata, as many CMSs print it.
+    """
+    import html as html_lib
+
+    blocks = [b.strip().split("\n") for b in text.strip().split("\n\n")]
+    title = blocks[0][0]
+    parts = []
+    for lines in blocks[1:]:
+        if published and len(lines) == 1 and lines[0].lower().startswith("publisert"):
+            continue
+        if lines[0].strip().lower() in {"publisert", "sist endret", "oppdatert", "skrevet av"}:
+            rows = "".join(
+                f"<tr><th>{html_lib.escape(k)}</th><td>{html_lib.escape(v)}</td></tr>"
+                for k, v in zip(lines[::2], lines[1::2])
+            )
+            parts.append(f'<table class="byline">{rows}</table>')
+        else:
+            parts.append("<p>" + "<br>".join(html_lib.escape(line) for line in lines) + "</p>")
+    meta = (
+        f'<meta property="article:published_time" content="{published}T10:00:00+01:00">\n' if published else ""
+    )
+    body = "\n".join(parts)
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{html_lib.escape(title)} | Nettstaden</title>
+<link rel="canonical" href="{url}">
+{meta}</head>
+<body>
+<div class="cookie-consent"><p>Vi bruker informasjonskapsler for å gi deg en bedre opplevelse.</p><button>Godta</button></div>
+<header><nav class="main-menu"><ul><li><a href="/">Forside</a></li><li><a href="/tjenester">Tjenester</a></li>
+<li><a href="/politikk">Politikk</a></li></ul></nav></header>
+<nav class="breadcrumb"><a href="/">Forside</a> › <a href="/nyheter">Nyheter</a></nav>
+<main><article>
+<h1>{html_lib.escape(title)}</h1>
+{body}
+</article>
+<aside class="related"><h2>Les også</h2><ul><li><a href="/nyheter/annen-sak">En annen sak fra i fjor</a></li></ul></aside>
+</main>
+<footer><p>Postboks 1, 9999 Nordby · Org.nr. 999 999 999</p><p>Sist endret 01.01.2020</p></footer>
+</body>
+</html>
+"""
+    return page.encode("utf-8")
+
+
 MINUTES_URL = "https://www.nordby.kommune.no/politikk/moter/formannskapet-2024-03-12"
 
 

@@ -48,6 +48,7 @@ _ROLE_PREFIX = (
     r"fungerande|assisterende|assisterande|politisk|første|fyrste|nyvalgt|nyvald|avtroppende|"
     r"avtroppande|påtroppende|påtroppande|tidligere|tidlegare)\s+"
 )
+ROLE_PREFIX = _ROLE_PREFIX  # for other parsers: a word that starts a role, never part of a name
 ROLE = rf"(?i:(?:{_ROLE_PREFIX})?(?:[{_LOWER}]+-\s+og\s+)?(?:[A-ZÆØÅ]{{2,}}-)?[{_LOWER}]*(?:{_ROLE_HEADS}))"
 # The definite form used for back-references: "fylkesordføreren", "KS-lederen", "leiaren".
 # A capitalised prefix names the organisation or place: "KS-lederen", "Radøy-ordføraren".

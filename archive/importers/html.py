@@ -455,8 +455,8 @@ def _dates(
         published, source = original, DATE_FROM_TEXT
     elif url_day is not None:
         published, source = url_day, DATE_FROM_URL
-    else:
-        warnings.append("no publication date in the page's metadata, byline or address: archived as unknown")
+    # Without any of these the importer decides (the article text may still print its date)
+    # and warns only when the date stays unknown.
     updated = byline.updated
     if updated is None and latest is not None and latest in markup_days:
         updated = latest

@@ -24,6 +24,7 @@ class ParsedParticipant:
     party: str | None
     present: bool
     organisation: str | None = None
+    staff: bool = False  # listed for the administration or as a guest, not as a member
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,10 @@ _ROLE_WORDS = (
 )
 _PARTY = rf"(?:{attr.PARTY})"
 # One name is on one line: a list of people printed one per line is never one long name.
-_NAME = rf"{attr.NAME_WORD}(?:[^\S\n]+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,3}}"
-_NAME_SHORT = rf"{attr.NAME_WORD}(?:[^\S\n]+(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,2}}"
+# "Kari Moe Dagleg leiar" in a table row: "Dagleg" starts the role, it does not end the name.
+_NOT_ROLE = rf"(?!(?i:{attr.ROLE_PREFIX}))"
+_NAME = rf"{attr.NAME_WORD}(?:[^\S\n]+{_NOT_ROLE}(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,3}}"
+_NAME_SHORT = rf"{attr.NAME_WORD}(?:[^\S\n]+{_NOT_ROLE}(?:[A-ZÆØÅ](?:\.|(?=\s))|{attr.NAME_WORD})){{1,2}}"
 # The ways minutes print one participant; the best-fitting one is used per section.
 _TABLE_ROLE = rf"(?:{_ROLE_WORDS}|{attr.ROLE})"
 # "Oslo kommune", "Akershus fylkeskommune", "Romsdal regionråd", "Nore og Uvdal", "KS".
@@ -311,7 +314,7 @@ def _present_count(text: str, participants: list[ParsedParticipant]) -> int | No
     stated = _STATED_PRESENT.search(text)
     if stated:
         return int(stated.group("n"))
-    members = [p for p in participants if p.present and not (p.role and _STAFF.search(p.role))]
+    members = [p for p in participants if p.present and not p.staff and not (p.role and _STAFF.search(p.role))]
     return len(members) or None
 
 
@@ -449,8 +452,8 @@ def _find_participants(labels: list[tuple[str, str]]) -> list[ParsedParticipant]
         for person in _people_in(value, present=label in _PRESENT):
             if person.role is None and "varamedlem" in label:
                 person = replace(person, role="varamedlem")
-            if person.role is None and label in _STAFF_SECTIONS:
-                person = replace(person, role="administrasjon")
+            if label in _STAFF_SECTIONS:
+                person = replace(person, role=person.role or "administrasjon", staff=True)
             # An absent member listed again as present (or vice versa): the first listing wins.
             people.setdefault(person.name, person)
     return list(people.values())

@@ -121,6 +121,11 @@ _META = re.compile(
     r"|^av\s+[^.]{1,60}?,\s*publisert\b",
     re.IGNORECASE,
 )
+# A byline label whose value (the author) is on the next line.
+_BYLINE_LABEL_ALONE = re.compile(
+    r"^(?:av|skrevet av|skrive av|tekst|tekst og foto|tekst og bilete|foto|utgiver|utgjevar|kilde|kjelde)\s*:?$",
+    re.IGNORECASE,
+)
 # "07.12.2016 09:12", "12.03.2019 kl. 14.32": a CMS date stamp on its own line.
 _DATE_ONLY = re.compile(r"^[\d.\-/ ]+(?:(?:kl\.?\s*)?\d{1,2}[.:]\d{2})?$")
 # Share buttons and page-type labels that CMSs print around the article ("Del på Twitter").
@@ -215,6 +220,12 @@ def parse_news(text: str) -> ParsedArticle:
         warnings=warnings,
         blocks=_blocks(units),
     )
+
+
+def _unresolved_role(segment: _Segment) -> str | None:
+    """"fylkesordfører" for a quote attributed only to "fylkesordføreren" (no name in the article)."""
+    word = segment.match.groupdict().get("role_def") if segment.match is not None else None
+    return attr.role_stem(word) if word else None
 
 
 def _blocks(units: list[_Unit]) -> list[dict[str, object]]:
@@ -316,6 +327,8 @@ def _classify(units: list[_Unit]) -> None:
             continue
         if _META.search(text) or _DATE_ONLY.match(text) or _SHARE_OR_TYPE.match(text):
             unit.kind = "meta"
+            # A byline table flattened to lines: "Skrevet av" / "Kommunikasjonsavdelingen".
+            expect_author = _BYLINE_LABEL_ALONE.match(text) is not None
             continue
         if _CONTACT_LABEL.match(text):
             unit.kind, in_contact = "meta", True
@@ -601,7 +614,8 @@ class _Statements:
                 text=segment.text,
                 speaker_name=person.name if person else None,
                 party=person.party if person else None,
-                role=person.role if person else None,
+                # An unresolved "sier fylkesordføreren" keeps its role, for the archive's registry.
+                role=person.role if person else _unresolved_role(segment),
                 organisation=person.organisation if person else _speaking_organisation(segment),
                 paragraph_index=self.paragraph_index[id(unit)],
                 method=speaker.method,

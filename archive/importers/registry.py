@@ -6,6 +6,7 @@ person's statements, across articles and name forms, land on one person.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,30 @@ def organisation_kind(name: str) -> str:
         if suffix in lowered:
             return kind
     return "interesseorganisasjon" if lowered.split()[0] in {"ks", "kommunesektorens"} else "annen"
+
+
+# Nynorsk role words and their Bokmål forms, so that "fylkesordføraren" finds a "fylkesordfører".
+_ROLE_FORMS = (("leiar", "leder"), ("ar", "er"))
+
+
+def role_key(role: str) -> str:
+    """A role without its organisation ("ordfører i Ringerike kommune" → "ordfører"), lower-case,
+    in its Bokmål form."""
+    head = re.split(r"\s+(?:i|ved|hos|for|til)\s+", role.strip(), maxsplit=1)[0].casefold()
+    head = " ".join(head.split())
+    for nynorsk, bokmal in _ROLE_FORMS:
+        if head.endswith(nynorsk):
+            return head[: -len(nynorsk)] + bokmal
+    return head
+
+
+def _covers(held: dict[str, Any], on: str | None) -> bool:
+    """Does a held role's period cover the day? Unknown ends are open; an unknown day is
+    covered only by a role with no dates at all."""
+    start, end = held.get("from"), held.get("to")
+    if on is None:
+        return start is None and end is None
+    return (start is None or start[:10] <= on[:10]) and (end is None or on[:10] <= end[:10])
 
 
 @dataclass(frozen=True)
@@ -80,6 +105,35 @@ class Registry:
                 self.created.append({"kind": "person", "id": result.id, "reference": result.reference})
         self._update(person_id, name, party, role, org, said_at)
         return Speaker(person_id, self.app.record_state(person_id)["name"], org.organisation_id if org else None)
+
+    def role_holder(self, role: str, organisation_id: str | None, on: str | None) -> Speaker | None:
+        """The one person the archive knows in `role` on the day `on`, or None.
+
+        "sier fylkesordføreren" with no name in the article: a person whose recorded role is
+        that role (Bokmål or Nynorsk form) with a period covering the day (an open end is
+        open). With the organisation known, only its holders (or holders whose organisation
+        is not recorded, when none is recorded for it) count. Two candidates, or none, and
+        the speaker stays unresolved — never a guess.
+        """
+        wanted = role_key(role)
+        if not wanted:
+            return None
+        holders: dict[str, tuple[str, str | None]] = {}
+        for person in self.service.people.people_with_roles():
+            for held in person["roles"]:
+                if role_key(held.get("role") or "") != wanted or not _covers(held, on):
+                    continue
+                holders.setdefault(f"{person['person_id']}|{held.get('organisation_id')}",
+                                   (person["person_id"], held.get("organisation_id")))  # fmt: skip
+        candidates = list(holders.values())
+        if organisation_id is not None:
+            own = [c for c in candidates if c[1] == organisation_id]
+            candidates = own or [c for c in candidates if c[1] is None]
+        people = {person_id for person_id, _ in candidates}
+        if len(people) != 1:
+            return None
+        person_id, org_id = candidates[0]
+        return Speaker(person_id, self.app.record_state(person_id)["name"], org_id)
 
     def _match(self, name: str, party: str | None, role: str | None) -> str | None:
         """An existing person this mention can only mean (by name form, party and role)."""

@@ -152,6 +152,15 @@ class People(RecordModel):
             ).fetchall()
         return [{**r, "names": loads(r["names"]), "roles": loads(r["roles"])} for r in rows]
 
+    def people_with_roles(self) -> list[dict[str, Any]]:
+        """Everyone who holds or held a role (name, roles with their organisation and dates),
+        for resolving a role word ("sier fylkesordføreren") to the one person in that role."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT person_id, name, roles FROM rm_people WHERE roles <> '[]' ORDER BY person_id"
+            ).fetchall()
+        return [{**r, "roles": loads(r["roles"])} for r in rows]
+
     def organisation(self, org_id: str) -> dict[str, Any] | None:
         with self.db.read() as cur:
             row = cur.execute(
