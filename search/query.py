@@ -32,15 +32,16 @@ from __future__ import annotations
 import heapq
 import html
 import re
-from bisect import bisect_left, bisect_right
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any, Literal
 
-from whoosh.scoring import BM25FScorer
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import Index
 from whoosh.matching.wrappers import FilterMatcher
@@ -56,11 +57,13 @@ from whoosh.query import (
     Term,
 )
 from whoosh.query import Not as WNot
+from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 from whoosh.support.levenshtein import distance
 
-from search.analysis import DEFAULT_LANGS, analyse, norwegian_analyzer, normalise_word
+from archive.visibility import PUBLIC as PUBLIC_MARK
+from search.analysis import DEFAULT_LANGS, analyse, normalise_word, norwegian_analyzer
 from search.directory import (
     Directory,
     Resolution,
@@ -70,10 +73,9 @@ from search.directory import (
     resolve_speaker,
     suggest,
 )
-from archive.visibility import PUBLIC as PUBLIC_MARK
 from search.index import cached_searcher
-from search.snippets import make_snippet
 from search.schema import DATECOLUMN, FAR_FUTURE, KINDS, ORG_SEPARATOR
+from search.snippets import make_snippet
 
 __all__ = [
     "SearchParams",
@@ -454,7 +456,7 @@ class _Builder:
             terms = terms[:MAX_PHRASE_WORDS]
         words = [t for _, t in terms]
         # Stop words leave gaps in positions; allow exactly that much slop.
-        gaps = [b[0] - a[0] for a, b in zip(terms, terms[1:])]
+        gaps = [b[0] - a[0] for a, b in pairwise(terms)]
         slop = max([1, *gaps])
         for w in words:
             self.hl["title"].add(w)
@@ -671,7 +673,7 @@ def _filters(
     if params.speaker:
         sp = params.speaker.strip()
         if names is not None:
-            clauses.append(_resolved(resolve_speaker(searcher, names, sp), told))  # type: ignore[arg-type]
+            clauses.append(_resolved(resolve_speaker(searcher, names, sp), told))
         else:
             clauses.append(Or([Term("speaker_id", sp), Term("speaker_name", sp)]))
         words.append(f"speaker={sp}")
@@ -685,7 +687,7 @@ def _filters(
     if params.organisation:
         org = params.organisation.strip()
         if names is not None:
-            clauses.append(_resolved(resolve_organisation(searcher, names, org), told))  # type: ignore[arg-type]
+            clauses.append(_resolved(resolve_organisation(searcher, names, org), told))
         else:
             clauses.append(Or([Term("organisation", org.lower()), Term("organisation_ids", org)]))
         words.append(f"organisation={org}")
@@ -708,7 +710,9 @@ def _filters(
     # The record's own date (meeting day, said/published date, an agreement's start): the
     # field the year facet counts, for every kind, so `year=2016` returns what "2016 (n)" showed.
     if params.year is not None:
-        clauses.append(DateRange("date", datetime(params.year, 1, 1), datetime.combine(date(params.year, 12, 31), time.max)))
+        clauses.append(
+            DateRange("date", datetime(params.year, 1, 1), datetime.combine(date(params.year, 12, 31), time.max))
+        )
         words.append(f"year={params.year}")
     if params.date_from or params.date_to:
         lo = _day_start(params.date_from) if params.date_from else None
@@ -756,6 +760,7 @@ def known_names(
 # filter costs nothing after the first search; it never touches scoring.
 # Column values per (segment id, field) are read once: segments are immutable.
 _COLUMN_CACHE: dict[tuple[str, str], list[Any]] = {}
+_SORTED_CACHE: dict[tuple[str, str], tuple[list[int], list[int]]] = {}  # (values, docnums) by segment and field
 _COLUMN_CACHE_LIMIT = 256
 _FILTER_CACHE: dict[tuple[str, int, str], frozenset[int]] = {}
 _FILTER_CACHE_LIMIT = 512
@@ -799,7 +804,8 @@ def _column(segment_searcher: Searcher, fieldname: str) -> list[Any]:
 def _matcher_ids(m: Any) -> set[int]:
     if isinstance(m, FilterMatcher) and isinstance(m.child, W3LeafMatcher):
         ids = _matcher_ids(m.child)
-        return ids - m._ids if m._exclude else ids & m._ids
+        kept: set[int] = ids - m._ids if m._exclude else ids & m._ids  # Whoosh's matchers are untyped
+        return kept
     if isinstance(m, W3LeafMatcher):
         out: set[int] = set()
         while m.is_active():  # whole blocks at a time
@@ -818,7 +824,7 @@ _NO_VALUE = 2**64 - 1
 def _sorted_column(sub: Searcher, fieldname: str) -> tuple[list[int], list[int]]:
     """(sorted raw column values, docnums in that order) for one segment."""
     key = (_segment_key(sub)[0], "sorted:" + fieldname)
-    hit = _COLUMN_CACHE.get(key)
+    hit = _SORTED_CACHE.get(key)
     if hit is None:
         reader = sub.reader()
         if reader.has_column(fieldname):
@@ -827,9 +833,9 @@ def _sorted_column(sub: Searcher, fieldname: str) -> tuple[list[int], list[int]]
             raw = [_NO_VALUE] * reader.doc_count_all()
         order = sorted(range(len(raw)), key=raw.__getitem__)
         hit = ([raw[d] for d in order], order)
-        if len(_COLUMN_CACHE) >= _COLUMN_CACHE_LIMIT:
-            _COLUMN_CACHE.clear()
-        _COLUMN_CACHE[key] = hit
+        if len(_SORTED_CACHE) >= _COLUMN_CACHE_LIMIT:
+            _SORTED_CACHE.clear()
+        _SORTED_CACHE[key] = hit
     return hit
 
 
@@ -849,7 +855,8 @@ def _range_docs(q: DateRange, sub: Searcher) -> set[int]:
 
 def _deleted(reader: Any) -> frozenset[int]:
     deleted = reader.deleted_docs_set  # a cached property on SegmentReader
-    return deleted() if callable(deleted) else deleted
+    docs: frozenset[int] = deleted() if callable(deleted) else deleted
+    return docs
 
 
 def _is_column_range(q: Query, sub: Searcher) -> bool:
@@ -866,7 +873,7 @@ def _docs(q: Query, sub: Searcher) -> set[int]:
             return set()
         return _matcher_ids(reader.postings(q.fieldname, q.text))
     if _is_column_range(q, sub):
-        return _range_docs(q, sub)  # type: ignore[arg-type]
+        return _range_docs(q, sub)
     if isinstance(q, ConstantScoreQuery):
         return _docs(q.child, sub)
     if isinstance(q, Or):
@@ -976,7 +983,7 @@ def _term_scores(q: Term, sub: Searcher) -> dict[int, float]:
             leaf._read_ids()
         if leaf._weights is None:
             leaf._read_weights()
-        for d, tf in zip(leaf._ids, leaf._weights):
+        for d, tf in zip(leaf._ids, leaf._weights, strict=False):  # one block's parallel arrays
             out[d] = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[d] / avgfl)))
         leaf._next_block()
     if deleted:
@@ -1067,6 +1074,7 @@ def _match_and_facets(
         allowed = _filter_docs(sub, filt)
         if not allowed:
             continue
+        docs: AbstractSet[int]
         if scored is not None:
             scores = _scored(user_q, sub)
             docs = allowed.intersection(scores)
