@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from tests.api.conftest import Scenario
 from tests.api.records import load_records
+
+
+def _a_change_splits_a_word(ops: list[dict[str, str]], change: str) -> bool:
+    """In the text made of the equal ops and the `change` ops (delete: old text, insert: new), does a change
+    begin or end between two letters or digits?"""
+    pieces = [op for op in ops if op["op"] in ("equal", change)]
+    return any(a["op"] != b["op"] and a["text"][-1:].isalnum() and b["text"][:1].isalnum()
+               for a, b in pairwise(pieces))
 
 
 def test_a_record_is_found_by_id_reference_and_dashed_reference(scenario: Scenario) -> None:
@@ -56,8 +66,9 @@ def test_history_and_word_diff(scenario: Scenario) -> None:
     text = next(f for f in diff["fields"] if f["field"] == "text")
     assert {"op": "insert", "text": "tett "} in text["ops"]
     assert "<ins>tett </ins>" in text["html"]
-    # Whole words only: no change splits a word.
-    assert all(not op["text"][:1].isalpha() or op["op"] == "equal" or op["text"].strip() for op in text["ops"])
+    # Whole words only: in the old text and in the new one, no change starts or ends inside a word.
+    assert not _a_change_splits_a_word(text["ops"], "delete")
+    assert not _a_change_splits_a_word(text["ops"], "insert")
     missing = scenario.client.get(f"/api/records/{ref}/diff", params={"from": 1, "to": 99})
     assert missing.status_code == 404
 
