@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 
 import typer
 
-# Each module exposes `register(app: typer.Typer) -> None`; missing ones are skipped so the
-# core CLI works while a feature is absent from an installation.
-FEATURE_MODULES = (
-    "archive.cli_commands.imports",
-    "archive.cli_commands.serve",
-    "archive.cli_commands.search",
-    "archive.cli_commands.ledger",
-    "archive.cli_commands.export",
-    "archive.cli_commands.tokens",
-    "archive.cli_commands.sample",
+from archive.cli_commands import export, imports, ledger, sample, search, serve, tokens
+
+# Each feature module exposes `register(app)`; the list is explicit so a renamed or missing module
+# fails at import (and in mypy), not silently at run time. The order is the order of `protokoll --help`.
+FEATURES: tuple[Callable[[typer.Typer], None], ...] = (
+    imports.register,
+    serve.register,
+    search.register,
+    ledger.register,
+    export.register,
+    tokens.register,
+    sample.register,
 )
 
 
 def register(app: typer.Typer) -> None:
-    for name in FEATURE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
-        module.register(app)
+    for register_feature in FEATURES:
+        register_feature(app)
