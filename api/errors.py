@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.page_messages import page_message
 from archive.exceptions import (
     AccessDenied,
     ArchiveError,
@@ -95,7 +96,9 @@ def error_response(request: Request, status: int, message: str, headers: dict[st
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"status": status, "title": title, "message": message},
+        # People read Norwegian (api.page_messages); API clients above keep the English message.
+        {"status": status, "title": title,
+         **dict(zip(("message", "detail"), page_message(status, message), strict=True))},
         status_code=status,
         headers=headers,
     )

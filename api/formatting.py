@@ -4,61 +4,182 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timezone
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
 
+from api.i18n import N_, gettext
+from api.i18n import install as install_i18n
 from archive.export.safe_csv import neutralise
 
 OSLO = ZoneInfo("Europe/Oslo")
 LOCALE = "nb_NO"
 
+# Labels are English message ids (api.i18n); the filters below show them in Norwegian.
 KIND_LABELS = {
-    "agreement": "Avtale",
-    "meeting": "Møte",
-    "statement": "Uttalelse",
-    "news": "Nyhet",
-    "person": "Person",
-    "organisation": "Organisasjon",
+    "agreement": N_("Agreement"),
+    "meeting": N_("Meeting"),
+    "statement": N_("Statement"),
+    "news": N_("News"),
+    "person": N_("Person"),
+    "organisation": N_("Organisation"),
 }
 KIND_PLURALS = {
-    "agreement": "Avtaler",
-    "meeting": "Møter",
-    "statement": "Uttalelser",
-    "news": "Nyheter",
-    "person": "Personer",
-    "organisation": "Organisasjoner",
+    "agreement": N_("Agreements"),
+    "meeting": N_("Meetings"),
+    "statement": N_("Statements"),
+    "news": N_("News items"),
+    "person": N_("People"),
+    "organisation": N_("Organisations"),
 }
 STATUS_LABELS = {
-    "in_force": "gjeldende",
-    "terminated": "opphørt",
-    "scheduled": "planlagt",
-    "held": "avholdt",
-    "minutes_approved": "protokoll godkjent",
-    "cancelled": "avlyst",
-    "recorded": "registrert",
-    "withdrawn": "trukket tilbake",
-    "published": "publisert",
-    "unpublished": "avpublisert",
+    "in_force": N_("in force"),
+    "terminated": N_("terminated"),
+    "scheduled": N_("scheduled"),
+    "held": N_("held"),
+    "minutes_approved": N_("minutes approved"),
+    "cancelled": N_("cancelled"),
+    "recorded": N_("recorded"),
+    "withdrawn": N_("withdrawn"),
+    "published": N_("published"),
+    "unpublished": N_("unpublished"),
 }
+# Event names as stored (`archive.domain:Agreement.Revised` ends in `Revised`).
 EVENT_LABELS = {
-    "Registered": "Registrert",
-    "Revised": "Revidert",
-    "Terminated": "Opphørt",
-    "Corrected": "Rettet",
-    "Restricted": "Skjermet",
-    "Released": "Skjerming opphevet",
-    "Published": "Publisert",
-    "Updated": "Oppdatert",
-    "Unpublished": "Avpublisert",
-    "Recorded": "Registrert",
-    "Withdrawn": "Trukket tilbake",
-    "Scheduled": "Berammet",
+    "Registered": N_("Registered"),
+    "Revised": N_("Revised"),
+    "Terminated": N_("Terminated"),
+    "Corrected": N_("Corrected"),
+    "Restricted": N_("Restricted"),
+    "Released": N_("Restriction lifted"),
+    "Published": N_("Published"),
+    "Updated": N_("Updated"),
+    "Unpublished": N_("Unpublished"),
+    "Recorded": N_("Recorded"),
+    "Withdrawn": N_("Withdrawn"),
+    "Scheduled": N_("Scheduled"),
+    "Cancelled": N_("Cancelled"),
+    "AgendaItemAdded": N_("Agenda item added"),
+    "DecisionRecorded": N_("Decision recorded"),
+    "MinutesRecorded": N_("Minutes recorded"),
+    "MinutesApproved": N_("Minutes approved"),
+    "ParticipantRecorded": N_("Participant recorded"),
+    "NewsLinked": N_("News item linked"),
+    "AliasAdded": N_("Name form added"),
+    "Renamed": N_("Renamed"),
+    "PartyChanged": N_("Party changed"),
+    "RoleAssigned": N_("Role assigned"),
+    "RoleEnded": N_("Role ended"),
+    "Claimed": N_("Reference number assigned"),
+    "Issued": N_("Reference number assigned"),
+    "Started": N_("Reference series started"),
 }
+# Aggregate classes as stored in event topics.
+AGGREGATE_LABELS = {
+    "Agreement": KIND_LABELS["agreement"],
+    "Meeting": KIND_LABELS["meeting"],
+    "Statement": KIND_LABELS["statement"],
+    "NewsUpdate": KIND_LABELS["news"],
+    "Person": KIND_LABELS["person"],
+    "Organisation": KIND_LABELS["organisation"],
+    "Record": N_("Record"),
+    "ReferenceClaim": N_("Reference"),
+    "ReferenceCounter": N_("Reference"),
+}
+# Fields of record content, as diffs and the change log name them.
+FIELD_LABELS = {
+    "title": N_("Title"),
+    "text": N_("Text"),
+    "effective_from": N_("Valid from"),
+    "effective_to": N_("Valid to"),
+    "parties": N_("Parties"),
+    "status": N_("Status"),
+    "public_title": N_("Public title"),
+    "restricted": N_("Restricted"),
+    "restriction_basis": N_("Legal basis for restriction"),
+    "start": N_("Start"),
+    "end": N_("End"),
+    "place": N_("Place"),
+    "organiser_id": N_("Organiser"),
+    "organiser_name": N_("Organiser"),
+    "agenda": N_("Agenda"),
+    "participants": N_("Participants"),
+    "minutes": N_("Minutes"),
+    "minutes_approved_on": N_("Minutes approved on"),
+    "news_ids": N_("News items"),
+    "speaker_id": N_("Speaker"),
+    "speaker_name": N_("Speaker"),
+    "speaker_role": N_("Role"),
+    "party": N_("Party"),
+    "organisation_id": N_("Organisation"),
+    "organisation_name": N_("Organisation"),
+    "said_at": N_("Date said"),
+    "context": N_("Context"),
+    "attribution": N_("Attribution"),
+    "lede": N_("Lede"),
+    "kicker": N_("Kicker"),
+    "paragraphs": N_("Paragraphs"),
+    "subheadings": N_("Subheadings"),
+    "captions": N_("Captions"),
+    "blocks": N_("Layout"),
+    "cited_documents": N_("Cited documents"),
+    "related_links": N_("Related links"),
+    "published_at": N_("Published"),
+    "updated_at": N_("Updated"),
+    "date_note": N_("Date note"),
+    "source_url": N_("Source"),
+    "statement_ids": N_("Statements"),
+    "meeting_ids": N_("Meetings"),
+    "language": N_("Language"),
+    "name": N_("Name"),
+    "names": N_("Name forms"),
+    "roles": N_("Roles"),
+    "parties_held": N_("Party memberships"),
+    "organisation_kind": N_("Type of organisation"),
+    "withdrawn_reason": N_("Reason for withdrawal"),
+}
+ROLE_LABELS = {
+    "public": N_("public"),
+    "archivist": N_("archivist"),
+    "auditor": N_("auditor"),
+}
+# How the importer decided who said a quote (archive/importers/news.py).
+ATTRIBUTION_METHODS = {
+    "byline": N_("name line after the quote"),
+    "following": N_("name after the quote"),
+    "preceding": N_("name before the quote"),
+    "continuation": N_("continues the previous quote"),
+    "manual": N_("entered by hand"),
+    "clause": N_("full name in the speech clause"),
+    "surname": N_("surname in the speech clause"),
+    "pronoun": N_("pronoun in the speech clause"),
+    "role": N_("role in the speech clause"),
+    "organisation": N_("organisation in the speech clause"),
+}
+# Who recorded a version: the system's own actors get honest names; people keep theirs.
+ACTOR_LABELS = {
+    "importer": N_("import"),
+    "sample-loader": N_("sample data"),
+}
+# The search module's summary of filters (search/query.py), word by word.
+_PARSED_FILTERS = (
+    (re.compile(r"\bspeaker="), N_("person")),
+    (re.compile(r"\bparty="), N_("party")),
+    (re.compile(r"\borganisation="), N_("organisation")),
+    (re.compile(r"\brole="), N_("role")),
+    (re.compile(r"\byear="), N_("year")),
+    (re.compile(r"\bkind in "), N_("type")),
+    (re.compile(r"\bincluding restricted\b"), N_("including restricted records")),
+    (re.compile(r"\bvalid "), N_("valid")),
+    (re.compile(r"\bdate "), N_("date")),
+    (re.compile(r"\brecorded "), N_("recorded")),
+)
 
 
 def parse_date(value: object) -> date | None:
@@ -84,7 +205,7 @@ def parse_instant(value: object) -> datetime | None:
             return None
     else:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def norwegian_date(value: object) -> str:
@@ -150,13 +271,88 @@ def query_string(params: Mapping[str, Any], **changes: Any) -> str:
     return urlencode([(k, v) for k, v in merged.items() if v not in (None, "")])
 
 
+def label(table: Mapping[str, str], key: object) -> str:
+    """A value's Norwegian label from one of the tables above; unknown values are shown as they are."""
+    if key is None or key == "":
+        return ""
+    message = table.get(str(key))
+    return gettext(message) if message else str(key)
+
+
+def field_label(name: object) -> str:
+    """'effective_from' → 'Gyldig fra'; an unlisted field reads as words, not as an identifier."""
+    if isinstance(name, str) and name not in FIELD_LABELS:
+        return name.replace("_", " ").capitalize()
+    return label(FIELD_LABELS, name)
+
+
+def event_label(name: object) -> str:
+    """'Revised' or a whole topic ('archive.domain:Agreement.Revised') → 'Revidert'."""
+    text = "" if name is None else str(name)
+    return label(EVENT_LABELS, text.rsplit(".", 1)[-1])
+
+
+def topic_label(topic: object) -> str:
+    """An event topic as people read it: 'Avtale: Revidert', 'Referansenummer tildelt'."""
+    text = "" if topic is None else str(topic)
+    path = text.rsplit(":", 1)[-1]
+    aggregate, _, name = path.rpartition(".")
+    if name in ("Claimed", "Issued", "Started") or not aggregate:
+        return event_label(name)
+    return f"{label(AGGREGATE_LABELS, aggregate)}: {event_label(name)}"
+
+
+def number(value: object, digits: int = 2) -> str:
+    """Numbers the Norwegian way: decimal comma, thin grouping ('1 234,5')."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    return format_decimal(round(value, digits), locale=LOCALE)
+
+
+def percent(value: object) -> str:
+    """A share in 0..1 as a Norwegian percentage: 0.9 → '90 %'."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    return format_percent(value, locale=LOCALE)
+
+
+def parsed_query(text: object) -> str:
+    """The search module's reading of a query, with its filter words in Norwegian."""
+    out = "" if text is None else str(text)
+    for pattern, message in _PARSED_FILTERS:
+        out = pattern.sub(_filter_word(gettext(message)), out)
+    return out
+
+
+def _filter_word(word: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: word + (" = " if match.group(0).endswith("=") else " ")
+
+
+def kind_labels() -> dict[str, str]:
+    """Every record kind with its Norwegian name, for select boxes."""
+    return {kind: gettext(message) for kind, message in KIND_LABELS.items()}
+
+
 def register_filters(env: Any) -> None:
+    install_i18n(env)
     env.globals["query"] = query_string
     env.filters["ndate"] = norwegian_date
     env.filters["otime"] = oslo_time
     env.filters["safe_url"] = safe_url
     env.filters["permalink"] = reference_path
-    env.filters["kind_label"] = lambda k: KIND_LABELS.get(k, k or "")
-    env.filters["kind_plural"] = lambda k: KIND_PLURALS.get(k, k or "")
-    env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s or "")
-    env.filters["event_label"] = lambda e: EVENT_LABELS.get(e, e or "")
+    env.filters["kind_label"] = lambda k: label(KIND_LABELS, k)
+    env.filters["kind_plural"] = lambda k: label(KIND_PLURALS, k)
+    env.filters["status_label"] = lambda s: label(STATUS_LABELS, s)
+    env.filters["event_label"] = event_label
+    env.filters["topic_label"] = topic_label
+    env.filters["field_label"] = field_label
+    env.filters["method_label"] = lambda m: label(ATTRIBUTION_METHODS, m)
+    env.filters["actor_label"] = lambda a: label(ACTOR_LABELS, a)
+    env.filters["role_label"] = role_label
+    env.filters["number"] = number
+    env.filters["percent"] = percent
+    env.filters["parsed_query"] = parsed_query
+
+
+def role_label(role: object) -> str:
+    return label(ROLE_LABELS, getattr(role, "value", role))

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID, uuid5
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -16,10 +17,13 @@ from feedgen.feed import FeedGenerator
 from api.auth import Principal
 from api.context import WebContext
 from api.formatting import csv_text, parse_date, parse_instant
+from api.i18n import gettext
 from archive.exceptions import RecordNotFound
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TAGS = re.compile(r"<[^>]*>")
+# Entry ids that are not record UUIDs (a version of a record) are name-based UUIDs in this space.
+FEED_NAMESPACE = UUID("5b0e2a52-8f0c-5d47-9a8e-7c1b3f0d2e61")
 
 
 def check_format(fmt: str, allowed: Sequence[str]) -> str:
@@ -73,6 +77,23 @@ def _moment(value: str | None) -> datetime:
     return moment or datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def atom_id(entry_id: str) -> str:
+    """A valid Atom id (an IRI): a record's UUID as urn:uuid:, anything else as a name-based UUID."""
+    try:
+        return UUID(entry_id).urn
+    except ValueError:
+        return uuid5(FEED_NAMESPACE, entry_id).urn
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, with "…" saying that something was left out."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,.;:") + "…"
+
+
 def as_atom(request: Request, ctx: WebContext, title: str, entries: Sequence[FeedEntry]) -> Response:
     base = (ctx.settings.base_url or str(request.base_url)).rstrip("/")
     self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -83,15 +104,16 @@ def as_atom(request: Request, ctx: WebContext, title: str, entries: Sequence[Fee
     feed.link(href=xml_text(self_url.replace(".atom", "", 1)), rel="alternate")
     feed.language("nb")
     feed.author({"name": "Protokoll"})
-    moments = [_moment(e.updated) for e in entries]
-    feed.updated(max(moments) if moments else datetime.now(UTC))
-    for entry, moment in zip(entries, moments, strict=True):
+    # Newest first by `updated`, whatever order the list had (readers rely on it).
+    dated = sorted(((_moment(e.updated), e) for e in entries), key=lambda pair: pair[0], reverse=True)
+    feed.updated(dated[0][0] if dated else datetime.now(UTC))
+    for moment, entry in dated:
         item = feed.add_entry(order="append")
         link = base + entry.path
-        item.id(xml_text(entry.entry_id or link))
-        item.title(xml_text(entry.title) or "(uten tittel)")
+        item.id(atom_id(entry.entry_id) if entry.entry_id else xml_text(link))
+        item.title(xml_text(entry.title) or gettext("(untitled)"))
         item.link(href=xml_text(link))
         item.updated(moment)
-        if entry.summary:
-            item.summary(xml_text(entry.summary))
+        # Every entry says something beyond its title (RFC 4287 wants a summary when there is no content).
+        item.summary(xml_text(entry.summary or entry.title) or gettext("(untitled)"))
     return Response(feed.atom_str(pretty=True), media_type="application/atom+xml; charset=utf-8")

@@ -46,8 +46,14 @@ def record_at(service: ArchiveService, ref: str, principal: Principal,
     if valid_at or known_at:
         row = service.history.as_of(entry["id"], valid_at=valid_at or None, known_at=known_at or None)
         if row is None:
-            raise RecordNotFound(f"{entry['reference']} has no version valid at {valid_at} known at {known_at}")
-        out["state"] = public_state(row["content"])
+            axes = " ".join(f"{name} {value}" for name, value in (("valid at", valid_at), ("known at", known_at))
+                            if value)
+            raise RecordNotFound(f"{entry['reference']} has no version {axes}")
+        content = row["content"]
+        out["state"] = public_state(content)
+        # The top level describes the version returned, never the current one (issue 13).
+        out.update(version=row["version"], date=row["valid_from"], updated_at=row["recorded_at"],
+                   title=content.get("title", out["title"]), status=content.get("status", out["status"]))
         out["as_of"] = {
             "valid_at": valid_at, "known_at": known_at, "version": row["version"],
             "event_type": row["event_type"], "valid_from": row["valid_from"], "valid_to": row["valid_to"],

@@ -12,7 +12,8 @@ from api import views
 from api.access import get_entry, visible_rows
 from api.deps import TOKEN_COOKIE, ContextDep, PrincipalDep, SearcherDep, ServiceDep
 from api.errors import SearchUnavailable
-from api.formatting import KIND_LABELS, reference_path
+from api.formatting import KIND_LABELS, STATUS_LABELS, kind_labels, label, norwegian_date, reference_path
+from api.i18n import gettext
 from api.rendering import FeedEntry, as_atom, as_csv, as_json, check_format, plain, render
 from api.routes.health import health_data
 from api.searching import SearchFormDep, filter_choices, run_search
@@ -39,7 +40,7 @@ async def front_page(request: Request, ctx: ContextDep, service: ServiceDep, pri
     }
     if fmt == "json":
         return as_json(data)
-    return render(request, ctx, principal, "index.html", data, kinds=KIND_LABELS)
+    return render(request, ctx, principal, "index.html", data, kinds=kind_labels())
 
 
 @router.get("/search")
@@ -66,12 +67,19 @@ def search_page(request: Request, ctx: ContextDep, service: ServiceDep, principa
     if fmt == "csv":
         return as_csv(data["data"], HIT_FIELDS, "sok")
     if fmt == "atom":
-        entries = [FeedEntry(h["url"] or "/", h.get("title") or "", h.get("date"), h["snippet_text"])
-                   for h in data["data"] if h.get("url")]
-        return as_atom(request, ctx, f"Protokoll: søk etter «{form.q}»", entries)
+        entries = [FeedEntry(h["url"] or "/", h.get("title") or "", h.get("date"), h["snippet_text"],
+                             entry_id=h.get("id")) for h in data["data"] if h.get("url")]
+        return as_atom(request, ctx, gettext("Protokoll: search for «%(q)s»") % {"q": form.q}, entries)
     choices = {} if unavailable else filter_choices(service, include_restricted=form.include_restricted)
     return render(request, ctx, principal, "search.html", data, form=form, unavailable=unavailable,
-                  status=503 if unavailable else 200, kinds=KIND_LABELS, choices=choices)
+                  status=503 if unavailable else 200, kinds=kind_labels(), choices=choices)
+
+
+def _list_summary(row: dict[str, Any]) -> str:
+    """'Avtale 2020/0001 · 1. mars 2021 · gjeldende · versjon 3' for a feed entry."""
+    parts = [f"{label(KIND_LABELS, row['kind'])} {row['reference']}", norwegian_date(row.get("date")),
+             label(STATUS_LABELS, row.get("status")), gettext("version %(n)s") % {"n": row["version"]}]
+    return " · ".join(p for p in parts if p)
 
 
 @router.get("/records")
@@ -96,10 +104,11 @@ async def records_page(
     if fmt == "csv":
         return as_csv(data["data"], LIST_FIELDS, "poster")
     if fmt == "atom":
-        entries = [FeedEntry(r["url"], r["title"] or r["reference"], r["updated_at"], entry_id=r["id"])
+        entries = [FeedEntry(r["url"], r["title"] or r["reference"], r["updated_at"], _list_summary(r),
+                             entry_id=r["id"])
                    for r in data["data"]]
-        return as_atom(request, ctx, "Protokoll: nye og endrede poster", entries)
-    return render(request, ctx, principal, "records.html", data, kinds=KIND_LABELS)
+        return as_atom(request, ctx, gettext("Protokoll: new and changed records"), entries)
+    return render(request, ctx, principal, "records.html", data, kinds=kind_labels())
 
 
 @router.get("/id/{record_id}")
@@ -132,7 +141,7 @@ def login(request: Request, ctx: ContextDep, token: Annotated[str, Form(max_leng
     if entry is None:
         from api.auth import anonymous
 
-        return render(request, ctx, anonymous(None), "login.html", {"error": "Ukjent nøkkel."}, status=401)
+        return render(request, ctx, anonymous(None), "login.html", {"error": gettext("Unknown key.")}, status=401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", max_age=12 * 3600)

@@ -11,8 +11,9 @@ from api import views
 from api.access import is_visible, title_only, visible_by_ids
 from api.auth import Principal
 from api.deps import ContextDep, PrincipalDep, ServiceDep
-from api.formatting import reference_path
-from api.rendering import FeedEntry, as_atom, as_csv, as_json, check_format, render
+from api.formatting import event_label, norwegian_date, reference_path
+from api.i18n import gettext
+from api.rendering import FeedEntry, as_atom, as_csv, as_json, check_format, render, shorten
 from api.routes.people import load_person, person_statements
 from archive.exceptions import RecordNotFound
 from archive.service import ArchiveService
@@ -96,6 +97,12 @@ def _related(service: ArchiveService, record: dict[str, Any], principal: Princip
     return {}
 
 
+def _version_summary(row: dict[str, Any]) -> str:
+    """What a timeline entry says: why, and from when the version applies."""
+    valid = gettext("valid from %(day)s") % {"day": norwegian_date(row["valid_from"])} if row.get("valid_from") else ""
+    return " – ".join(part for part in (row.get("reason") or "", valid) if part) or event_label(row["event_type"])
+
+
 @router.get("/r/{year}/{number}")
 @router.get("/r/{year}/{number}.{fmt}")
 async def record_page(request: Request, year: str, number: str, ctx: ContextDep, service: ServiceDep,
@@ -137,10 +144,12 @@ async def timeline_page(request: Request, year: str, number: str, ctx: ContextDe
         return as_csv(rows, TIMELINE_FIELDS, f"tidslinje-{year}-{number}")
     if fmt == "atom":
         path = reference_path(entry["reference"])
-        entries = [FeedEntry(f"{path}/timeline?to={r['version']}", f"Versjon {r['version']}: {r['event_type']}",
-                             r["recorded_at"], r.get("reason") or "", entry_id=f"{entry['id']}/v{r['version']}")
-                   for r in reversed(rows)]
-        return as_atom(request, ctx, f"Endringer i {entry['reference']}: {entry['title'] or ''}", entries)
+        entries = [FeedEntry(f"{path}/timeline?to={r['version']}", gettext("Version %(n)s: %(event)s") % {
+                                 "n": r["version"], "event": event_label(r["event_type"])},
+                             r["recorded_at"], _version_summary(r), entry_id=f"{entry['id']}/v{r['version']}")
+                   for r in rows]
+        return as_atom(request, ctx, gettext("Changes to %(ref)s: %(title)s") % {
+            "ref": entry["reference"], "title": entry["title"] or ""}, entries)
     return render(request, ctx, principal, "timeline.html", data)
 
 
@@ -158,7 +167,7 @@ async def statements_page(request: Request, year: str, number: str, ctx: Context
     if fmt == "csv":
         return as_csv(rows, STATEMENT_FIELDS, f"uttalelser-{year}-{number}")
     if fmt == "atom":
-        entries = [FeedEntry(r["url"], f"{person['name']}: «{r['text'][:80]}»", r["said_at"], r["text"],
+        entries = [FeedEntry(r["url"], f"{person['name']}: «{shorten(r['text'], 80)}»", r["said_at"], r["text"],
                              entry_id=r["statement_id"]) for r in rows]
-        return as_atom(request, ctx, f"Uttalelser av {person['name']}", entries)
+        return as_atom(request, ctx, gettext("Statements by %(name)s") % {"name": person["name"]}, entries)
     return render(request, ctx, principal, "person.html", {"record": None, "person": person, "statements": rows})
