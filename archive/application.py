@@ -647,7 +647,7 @@ class Archive(Application[UUID]):
         self,
         *,
         text: str,
-        said_at: str,
+        said_at: str | None,  # None: the day is unknown (an undated article's statements)
         recorded_by: str,
         speaker_id: str | None = None,
         speaker_name: str | None = None,
@@ -711,7 +711,7 @@ class Archive(Application[UUID]):
         *,
         title: str,
         paragraphs: list[str],
-        published_at: str,
+        published_at: str | None,  # None: the date is unknown (undated news is archived, not refused)
         recorded_by: str,
         lede: str | None = None,
         key: str | None = None,
@@ -736,7 +736,7 @@ class Archive(Application[UUID]):
         record_id: str,
         *,
         expected_version: int,
-        updated_at: str,
+        updated_at: str | None,  # None: a new version whose date the source does not give
         recorded_by: str,
         reason: str | None = None,
         source: Source | None = None,

@@ -14,6 +14,7 @@ separated by spaces, headings on their own lines.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
 import hashlib
 import re
@@ -123,11 +124,17 @@ def decode_html(data: bytes) -> str:
     """Decode by BOM, then the declared charset, then UTF-8, then windows-1252."""
     if not data.strip():
         raise ImportFormatError("empty file", 1)
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
             return _decode_or_fail(data[len(bom) :], codec)
     if b"\x00" in data:
-        raise ImportFormatError("binary content (NUL byte): not a web page", data.count(b"\n", 0, data.index(b"\x00")) + 1)
+        raise ImportFormatError(
+            "binary content (NUL byte): not a web page", data.count(b"\n", 0, data.index(b"\x00")) + 1
+        )
     if not _LOOKS_LIKE_HTML.search(data[:_SNIFF_BYTES * 4]):
         raise ImportFormatError("no HTML markup found: not a web page")
     candidates: list[str] = []
@@ -139,10 +146,8 @@ def decode_html(data: bytes) -> str:
     if declared:
         name = declared.group(1).decode("ascii", "replace").lower()
         name = _CHARSET_ALIASES.get(name, name)
-        try:
+        with contextlib.suppress(LookupError):  # an unknown charset name: fall through to the usual guesses
             candidates.append(codecs.lookup(name).name)
-        except LookupError:
-            pass  # an unknown charset name: fall through to the usual guesses
     candidates += ["utf-8", "cp1252"]
     for codec in candidates:
         try:
@@ -270,8 +275,9 @@ def _captions(content: lxml.html.HtmlElement) -> dict[str, str]:
     for element in content.iter():
         if not isinstance(element.tag, str) or element.tag == "figcaption":
             continue
-        if _CAPTION_WORDS.search(element.get("class", "")) and element.getparent() is not None:
-            images = element.getparent().xpath(".//img/@src")
+        parent = element.getparent()
+        if _CAPTION_WORDS.search(element.get("class", "")) and parent is not None:
+            images = parent.xpath(".//img/@src")
             if images and str(images[0]) not in out:
                 out[str(images[0])] = _clean(element.text_content())
     return {src: text for src, text in out.items() if text}
@@ -290,7 +296,9 @@ def _byline(content: lxml.html.HtmlElement) -> _Byline:
     for element in content.iter():
         if not isinstance(element.tag, str) or element.tag in {"html", "body", "main", "article"}:
             continue
-        names = f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')} {element.get('rel', '')}"
+        names = (
+            f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')} {element.get('rel', '')}"
+        )
         if not _BYLINE_WORDS.search(names):
             continue
         text = _clean(element.text_content())

@@ -5,9 +5,11 @@ One JSON object per line, with `"kind"` naming the command and the other keys it
 
     {"kind": "organisation", "name": "Buskerud fylkeskommune", "organisation_kind": "fylkeskommune"}
     {"kind": "person", "name": "Kari Nordmann", "party": "Sp"}
-    {"kind": "agreement", "key": "PA-2016-1", "title": "...", "parties": ["<org id>"], "text": "...", "effective_from": "2016-01-01"}
+    {"kind": "agreement", "key": "PA-2016-1", "title": "...", "parties": ["<org id>"], "text": "...",
+     "effective_from": "2016-01-01"}
     {"kind": "meeting", "key": "...", "title": "...", "start": "2016-02-10T10:00:00+01:00", "place": "...",
-     "agenda": [{"number": "12/16", "title": "...", "decision": "..."}], "participants": [{"name": "...", "present": true}], "minutes": "..."}
+     "agenda": [{"number": "12/16", "title": "...", "decision": "..."}],
+     "participants": [{"name": "...", "present": true}], "minutes": "..."}
     {"kind": "statement", "key": "...", "text": "...", "said_at": "2016-02-11", "speaker_name": "...", "party": "Ap"}
     {"kind": "news", "key": "https://...", "title": "...", "paragraphs": ["..."], "published_at": "2016-02-11"}
 
@@ -50,7 +52,9 @@ def import_jsonl(service: Any, data: bytes, report: Any, *, recorded_by: str) ->
             except TypeError as exc:
                 raise ImportFormatError(f"unexpected or missing field: {exc}", number) from None
             created += int(result.created)
-            report.records.append({"kind": item["kind"], "id": result.id, "reference": result.reference, "created": result.created})
+            report.records.append(
+                {"kind": item["kind"], "id": result.id, "reference": result.reference, "created": result.created}
+            )
     report.status = "created" if created else "unchanged"
     service.wait(uow.position)
 
@@ -61,7 +65,8 @@ def _apply(app: Any, item: dict[str, Any], recorded_by: str) -> Any:
     if "parties_by_name" in item:
         names = item.pop("parties_by_name")
         item["parties"] = [
-            app.register_organisation(name=n, organisation_kind="annen", recorded_by=item["recorded_by"]).id for n in names
+            app.register_organisation(name=n, organisation_kind="annen", recorded_by=item["recorded_by"]).id
+            for n in names
         ]
     if kind == "organisation":
         return app.register_organisation(**item)
@@ -76,5 +81,7 @@ def _apply(app: Any, item: dict[str, Any], recorded_by: str) -> Any:
     details = {k: item.pop(k) for k in MEETING_DETAILS if k in item}
     result = app.schedule_meeting(**item)
     if result.created and details:
-        app.record_meeting_details(result.id, expected_version=result.version, recorded_by=item["recorded_by"], **details)
+        app.record_meeting_details(
+            result.id, expected_version=result.version, recorded_by=item["recorded_by"], **details
+        )
     return result

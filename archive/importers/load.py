@@ -200,7 +200,7 @@ def _import_news(
     published, date_source = _publication_date(article, doc, opts, url)
     if published is None:
         report.warnings.append("no publication date found: archived with the date unknown")
-    elif date_source != DATE_FROM_TEXT:
+    elif date_source is not None and date_source != DATE_FROM_TEXT:  # a date always comes with its source
         report.warnings.append(f"publication date {published.isoformat()} {_DATE_WORDS[date_source]}")
     updated = article.updated_at or doc.updated
     language = opts.language or doc.language or article.language
@@ -254,13 +254,16 @@ def _import_news(
                     "flagged": st.flagged,
                 }
             )
-        fields = {
+        # The news record's fields, shared by publish_news and update_news as keyword arguments.
+        fields: dict[str, Any] = {
             "title": title,
             "kicker": one_line(article.kicker),
             "lede": article.lede,
             "paragraphs": article.paragraphs,
             "related_links": [{"title": t} for t in article.related_links],
-            "cited_documents": [{"title": d.title, "source": d.source, "text": d.text} for d in article.cited_documents],
+            "cited_documents": [
+                {"title": d.title, "source": d.source, "text": d.text} for d in article.cited_documents
+            ],
             "statement_ids": statement_ids,
             "subheadings": article.subheadings,
             "captions": article.captions,
@@ -330,7 +333,13 @@ def _import_news(
                 source=source,
             )
             if news.id not in (app.record_state(meeting.id).get("news_ids") or []):
-                app.record_meeting_details(meeting.id, expected_version=meeting.version, news_ids=[news.id], recorded_by=recorded_by, source=source)
+                app.record_meeting_details(
+                    meeting.id,
+                    expected_version=meeting.version,
+                    news_ids=[news.id],
+                    recorded_by=recorded_by,
+                    source=source,
+                )
             report.records.append({"kind": "meeting", "id": meeting.id, "reference": meeting.reference})
         report.records += registry.created
     service.wait(uow.position)
@@ -417,7 +426,9 @@ def _import_minutes(
              "page": pages.get(i.number)}
             for i in minutes.agenda_items
         ]  # fmt: skip
-        people = [{"name": p.name, "role": p.role, "party": p.party, "present": p.present} for p in minutes.participants]
+        people = [
+            {"name": p.name, "role": p.role, "party": p.party, "present": p.present} for p in minutes.participants
+        ]
         if meeting.created:
             # The parser gives each case number and each name once (the domain refuses repeats).
             # Recording the minutes marks the meeting as held.
@@ -523,7 +534,10 @@ def _import_agreement(
         raise ImportFormatError("no parties found in the agreement: name them with --party")
     registry = Registry(service, recorded_by=opts.recorded_by, source=source)
     with app.unit_of_work() as uow:
-        parties = [org.organisation_id for name in names if (org := registry.organisation(name)) is not None]
+        parties = [
+            org.organisation_id for name in names
+            if (org := registry.organisation(name)) is not None and org.organisation_id is not None
+        ]
         key = opts.source_url or doc.url or f"agreement:{doc.sha256}"
         existing = app.record_state_or_none(str(natural_id("agreement", key)))
         if existing is None:

@@ -146,7 +146,9 @@ _REGION = re.compile(r"\b(?P<org>[A-ZÆØÅ][a-zæøå]+regionen)s?\b")
 _HEADER_TABLE = re.compile(
     r"\bOrgan\s+Møtestad\s+(?P<body>[A-ZÆØÅ][\wæøå]+)\s+(?P<place>.+?)\s+Møtedato\b"
 )
-_ORGANISATION = re.compile(r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+(?:[^\S\n]+og[^\S\n]+[A-ZÆØÅ][\wæøå-]+)?[^\S\n]+(?:fylkes)?kommune)\b")
+_ORGANISATION = re.compile(
+    r"\b(?P<org>[A-ZÆØÅ][\wæøå-]+(?:[^\S\n]+og[^\S\n]+[A-ZÆØÅ][\wæøå-]+)?[^\S\n]+(?:fylkes)?kommune)\b"
+)
 _TIME = re.compile(
     r"(?:\b(?:møtetid|tidspunkt|tid|kl)\b\.?\s*:?\s*(?:kl\.?\s*)?)"
     r"(?P<h1>\d{1,2})[:.](?P<m1>\d{2})(?:\s*(?:[-–]|til)?\s*(?:kl\.?\s*)?(?P<h2>\d{1,2})[:.](?P<m2>\d{2}))?",
@@ -486,7 +488,9 @@ def _clean_name(raw: str) -> tuple[str | None, str | None]:
         if is_role(words[0]):
             role = words[0]
         words = words[1:]
-    if words[0].lower() in _HEADER_WORDS or any(w.lower() in {"navn", "namn", "representerer", "funksjon"} for w in words):
+    if words[0].lower() in _HEADER_WORDS or any(
+        w.lower() in {"navn", "namn", "representerer", "funksjon"} for w in words
+    ):
         return None, None
     return " ".join(words), role
 
@@ -582,7 +586,7 @@ def _restore_lost_numbers(items: list[ParsedAgendaItem], warnings: list[str]) ->
         # split() interleaves the captured year: title, year, title, year, title ...
         lost = [(pieces[i], pieces[i + 1].strip()) for i in range(1, len(pieces) - 1, 2)]
         lost = [(year, text) for year, text in lost if year == number["year"]] if number else []
-        if not lost:
+        if number is None or not lost:
             out.append(item)
             continue
         out.append(replace(item, title=pieces[0].strip(" ,.-") or None))
@@ -592,10 +596,14 @@ def _restore_lost_numbers(items: list[ParsedAgendaItem], warnings: list[str]) ->
         seq, width = int(number["seq"]), len(number["seq"])
         if following is not None and following[2] == number["year"] and int(following[1]) - seq - 1 == len(lost):
             for offset, (year, text) in enumerate(lost, start=1):
-                out.append(ParsedAgendaItem(f"{seq + offset:0{width}d}/{year}", text.strip(" ,.-") or None, None, None, None))
+                out.append(
+                    ParsedAgendaItem(f"{seq + offset:0{width}d}/{year}", text.strip(" ,.-") or None, None, None, None)
+                )
             warnings.append(f"case numbers after {item.number} were lost in the source text; numbered by sequence")
         else:
-            warnings.append(f"{len(lost)} case(s) after {item.number} lost their numbers in the source text; not imported")
+            warnings.append(
+                f"{len(lost)} case(s) after {item.number} lost their numbers in the source text; not imported"
+            )
     first: dict[str, ParsedAgendaItem] = {}
     for item in out:
         first.setdefault(item.number, item)
@@ -610,7 +618,9 @@ _TITLE_END = re.compile(
     r"|\s+(?:Saksbehandlar|Saksbehandler|Sakshandsamar|Arkivsak|Arkiv|Saksnr|Objekt|Vedlegg)\s*:",
 )
 # A line that ends in one of these words, or a dash or comma, runs on in the next line.
-_RUNS_ON = re.compile(r"(?:[-–,/&]|\b(?:og|i|for|av|til|med|på|om|frå|fra|ved|mot|etter|under|samt|eller))$", re.IGNORECASE)
+_RUNS_ON = re.compile(
+    r"(?:[-–,/&]|\b(?:og|i|for|av|til|med|på|om|frå|fra|ved|mot|etter|under|samt|eller))$", re.IGNORECASE
+)
 
 
 def _title_of(segment: str) -> str | None:

@@ -646,9 +646,9 @@ class _Statements:
                 speaker = self._resolve(after)
                 return Speaker(speaker.person, "following", speaker.confidence)
         if segment.after_colon is not None:
-            person = _last_person_in(segment.after_colon, self.registry, self.previous)
-            if person is not None:
-                return Speaker(person, "preceding", 0.8)
+            named_before = _last_person_in(segment.after_colon, self.registry, self.previous)
+            if named_before is not None:
+                return Speaker(named_before, "preceding", 0.8)
         if self.nearby is not None:
             return Speaker(self.nearby, "preceding", 0.65)
         if self.previous is not None:
@@ -744,11 +744,11 @@ def _segments_of(text: str) -> list[_Segment]:
             opening = max(quote.rfind(q) for q in _OPEN_QUOTES[:3])
             return [_Segment(quote[opening + 1 :].strip() if opening >= 0 else quote, match)]
     # A quote that starts inside narrative: "… skole. - Fylkestinget vedtok …, sier X."
-    inner = re.search(rf"(?P<punct>[.!?:])\s+[{_DASH}]\s*(?=[A-ZÆØÅ«])", text)
-    if inner:
-        segments = _dash_segments(text[inner.end() :])
-        if inner.group("punct") == ":":
-            intro = text[: inner.start()]
+    dash = re.search(rf"(?P<punct>[.!?:])\s+[{_DASH}]\s*(?=[A-ZÆØÅ«])", text)
+    if dash:
+        segments = _dash_segments(text[dash.end() :])
+        if dash.group("punct") == ":":
+            intro = text[: dash.start()]
             return [_Segment(s.text, s.match, intro if s.match is None else None) for s in segments]
         return [s for s in segments if s.match is not None]
     dashless = _dashless_segment(text)

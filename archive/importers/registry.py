@@ -157,10 +157,18 @@ class Registry:
     ) -> None:
         state = self.app.record_state(person_id)
         if name not in state["names"] and len(name.split()) > 1:
-            self.app.add_person_alias(person_id, expected_version=state["version"], name=name, recorded_by=self.recorded_by, source=self.source)
+            self.app.add_person_alias(
+                person_id,
+                expected_version=state["version"],
+                name=name,
+                recorded_by=self.recorded_by,
+                source=self.source,
+            )
             state = self.app.record_state(person_id)
         if party and state["party"] is None:
-            self.app.change_party(person_id, expected_version=state["version"], party=party, recorded_by=self.recorded_by)
+            self.app.change_party(
+                person_id, expected_version=state["version"], party=party, recorded_by=self.recorded_by
+            )
             state = self.app.record_state(person_id)
         if role:
             org_id = org.organisation_id if org else None
