@@ -207,7 +207,7 @@ STATES: dict[str, type[RecordShape]] = {
 }
 
 PublicState = Annotated[
-    Union[AgreementState, MeetingState, StatementState, NewsState, PersonState, OrganisationState],
+    AgreementState | MeetingState | StatementState | NewsState | PersonState | OrganisationState,
     Field(discriminator="kind"),
 ]
 

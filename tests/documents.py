@@ -111,7 +111,7 @@ def saved_page(text: str, *, lang: str, url: str, published: str | None = None) 
         if lines[0].strip().lower() in {"publisert", "sist endret", "oppdatert", "skrevet av"}:
             rows = "".join(
                 f"<tr><th>{html_lib.escape(k)}</th><td>{html_lib.escape(v)}</td></tr>"
-                for k, v in zip(lines[::2], lines[1::2])
+                for k, v in zip(lines[::2], lines[1::2], strict=False)  # a label without a value is dropped
             )
             parts.append(f'<table class="byline">{rows}</table>')
         else:
@@ -128,7 +128,8 @@ def saved_page(text: str, *, lang: str, url: str, published: str | None = None) 
 <link rel="canonical" href="{url}">
 {meta}</head>
 <body>
-<div class="cookie-consent"><p>Vi bruker informasjonskapsler for å gi deg en bedre opplevelse.</p><button>Godta</button></div>
+<div class="cookie-consent"><p>Vi bruker informasjonskapsler for å gi deg en bedre opplevelse.</p>
+<button>Godta</button></div>
 <header><nav class="main-menu"><ul><li><a href="/">Forside</a></li><li><a href="/tjenester">Tjenester</a></li>
 <li><a href="/politikk">Politikk</a></li></ul></nav></header>
 <nav class="breadcrumb"><a href="/">Forside</a> › <a href="/nyheter">Nyheter</a></nav>
@@ -136,7 +137,8 @@ def saved_page(text: str, *, lang: str, url: str, published: str | None = None) 
 <h1>{html_lib.escape(title)}</h1>
 {body}
 </article>
-<aside class="related"><h2>Les også</h2><ul><li><a href="/nyheter/annen-sak">En annen sak fra i fjor</a></li></ul></aside>
+<aside class="related"><h2>Les også</h2>
+<ul><li><a href="/nyheter/annen-sak">En annen sak fra i fjor</a></li></ul></aside>
 </main>
 <footer><p>Postboks 1, 9999 Nordby · Org.nr. 999 999 999</p><p>Sist endret 01.01.2020</p></footer>
 </body>

@@ -224,7 +224,9 @@ def test_export_check_through_the_cli_passes_and_check_noark5_reports_a_fault(
     assert done.returncode == 1 and "«Gjeldende» er ikke i Noark 5-kodelisten" in done.stdout
 
 
-def test_an_extract_carries_its_ledger_proofs_and_verify_extract_names_each_tampering(full_archive: ArchiveService, tmp_path: Path, shared_dir: Path) -> None:
+def test_an_extract_carries_its_ledger_proofs_and_verify_extract_names_each_tampering(
+    full_archive: ArchiveService, tmp_path: Path, shared_dir: Path
+) -> None:
     import base64
     import json
     import os
@@ -248,12 +250,17 @@ def test_an_extract_carries_its_ledger_proofs_and_verify_extract_names_each_tamp
     assert run("keygen").returncode == 0
     out = tmp_path / "uttrekk"
     done = run("export", "noark5", str(out), "--check", *schemas)
-    assert done.returncode == 0 and "LOGGBEVIS" in done.stdout and "0 error(s)" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0 and "LOGGBEVIS" in done.stdout and "0 error(s)" in done.stdout, (
+        done.stdout + done.stderr
+    )
     # verify-extract with the archive's public key: every document file proven and bound to its events.
     pub = str(full_archive.settings.resolved_public_key)
     done = run("verify-extract", str(out), "--public-key", pub)
     proofs = [json.loads(line) for line in (out / "ledger" / "proofs.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert done.returncode == 0 and f"{len(proofs)} document files match their proofs, {len(proofs)} of them bound" in done.stdout
+    assert (
+        done.returncode == 0
+        and f"{len(proofs)} document files match their proofs, {len(proofs)} of them bound" in done.stdout
+    )
     documents = sorted(p.relative_to(out).as_posix() for p in (out / "DOKUMENT").rglob("*.txt"))
     assert sorted(p["document"] for p in proofs) == documents
 

@@ -189,7 +189,9 @@ def test_minutes_with_participant_tables_read_alike_from_text_and_pdf(tmp_path: 
         assert meeting["organiser"] == "Regionrådet"
         no_line_breaks(report)
     staff = show(tmp_path / "data", reports[0]["meetings"][0]["reference"])["state"]["participants"]
-    assert {"name": "Kari Moe", "role": "dagleg leiar"}.items() <= next(p for p in staff if p["name"] == "Kari Moe").items()
+    assert {"name": "Kari Moe", "role": "dagleg leiar"}.items() <= next(
+        p for p in staff if p["name"] == "Kari Moe"
+    ).items()
 
     # Only the PDF knows pages: each case keeps the page it is treated on.
     text_items, pdf_items = (r["meetings"][0]["agenda_items"] for r in reports)

@@ -13,12 +13,12 @@ import hashlib
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from archive.export.model import (
     ExportAgendaItem,
@@ -47,7 +47,7 @@ from archive.ledger.keys import format_vkey
 from archive.ledger.leaf import event_leaf_hash
 from archive.ledger.merkle import MemoryNodeStore, MerkleTree
 
-UTC = timezone.utc
+UTC = UTC
 ORIGIN = "arkiv.example.no/protokoll"
 
 
@@ -115,10 +115,29 @@ def small_archive() -> ExportArchive:
     item with two versions and a statement quoted in it."""
     at = datetime(2016, 3, 1, 9, tzinfo=UTC)
     agreement = ExportAgreement(
-        rid("avtale"), "2016/0007", "Samarbeidsavtale om ferjedrift", ["Fjordby kommune"], "Gjeldende", at, "kari",
-        versions=[ExportRecordVersion(1, "Samarbeidsavtale om ferjedrift", "Partene driver ferja sammen.", at, "kari", "created"),
-                  ExportRecordVersion(2, "Samarbeidsavtale om ferjedrift", "Partene driver ferja sammen til 2020.",
-                                      datetime(2016, 6, 1, tzinfo=UTC), "kari", "revised", "Ny periode", date(2016, 6, 1))])
+        rid("avtale"),
+        "2016/0007",
+        "Samarbeidsavtale om ferjedrift",
+        ["Fjordby kommune"],
+        "Gjeldende",
+        at,
+        "kari",
+        versions=[
+            ExportRecordVersion(
+                1, "Samarbeidsavtale om ferjedrift", "Partene driver ferja sammen.", at, "kari", "created"
+            ),
+            ExportRecordVersion(
+                2,
+                "Samarbeidsavtale om ferjedrift",
+                "Partene driver ferja sammen til 2020.",
+                datetime(2016, 6, 1, tzinfo=UTC),
+                "kari",
+                "revised",
+                "Ny periode",
+                date(2016, 6, 1),
+            ),
+        ],
+    )
     meeting = ExportMeeting(
         rid("møte"), "2016/0009", "Formannskapet", "Formannskapet i Fjordby", "Rådhuset",
         datetime(2016, 4, 5, 10, tzinfo=UTC), None,
@@ -256,7 +275,7 @@ def test_a_forged_document_with_a_matching_checksum_is_caught_by_its_text(extrac
     # Replace a document and update the checksum its proof lists, as a careful forger would.
     proofs = proof_lines(extract)
     target = extract / str(proofs[0]["document"])
-    target.write_bytes("Partene driver ikke ferja.".encode("utf-8"))
+    target.write_bytes(b"Partene driver ikke ferja.")
     proofs[0]["sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
     (extract / PROOFS).write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in proofs), encoding="utf-8")
     # The text no longer follows from the signed events.
