@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv (if missing) and install Protokoll with its test and dev (ruff, mypy, stubs) dependencies, pinned in pyproject.toml.
+# Create .venv (if missing) and install Protokoll with its test, dev (ruff, mypy, stubs) and bench (wordfreq) dependencies, pinned in pyproject.toml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -9,6 +9,6 @@ fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test,dev]"
+  .venv/bin/python -m pip install -q -e ".[test,dev,bench]"
   rm -f .venv/.installed-*; touch "$stamp"
 fi

@@ -51,6 +51,7 @@ __all__ = [
     "write_batch",
     "read_meta",
     "cached_searcher",
+    "generation_key",
     "optimize",
     "rebuild_into",
     "swap_in",
@@ -183,6 +184,13 @@ def _segment_ids(ix: Index, reader: SegmentReader) -> frozenset[str]:
 
 def _latest_toc(ix: Index) -> TOC:
     """The latest TOC, cached per thread by generation and TOC file identity."""
+    return _latest_toc_signed(ix)[1]
+
+
+def _latest_toc_signed(ix: Index) -> tuple[tuple[int, int, int, int], TOC]:
+    """(signature, TOC): the signature is the generation and the TOC file's inode, mtime and size,
+    so a folder replaced by another index (rebuild and swap, generations counted from 1 again)
+    never looks like the commit it replaced."""
     assert isinstance(ix, FileIndex)
     cache = _thread_cache("tocs")
     key = _ix_key(ix)
@@ -197,7 +205,7 @@ def _latest_toc(ix: Index) -> TOC:
         sig = (gen, st.st_ino, st.st_mtime_ns, st.st_size)
         hit = cache.get(key)
         if hit is not None and hit[0] == sig:
-            return hit[1]
+            return hit  # type: ignore[no-any-return]
         try:
             toc = TOC.read(ix.storage, ix.indexname, gen, schema=ix._schema)
         except OSError:
@@ -205,13 +213,18 @@ def _latest_toc(ix: Index) -> TOC:
                 raise
             continue
         cache[key] = (sig, toc)
-        return toc
+        return sig, toc
     raise AssertionError("unreachable")
 
 
 def _reader(ix: Index) -> IndexReader:
+    return _reader_at(ix)[0]
+
+
+def _reader_at(ix: Index) -> tuple[IndexReader, tuple[int, int, int, int]]:
+    """A reader on the latest commit and that commit's signature (see _latest_toc_signed)."""
     for attempt in range(5):
-        toc = _latest_toc(ix)
+        sig, toc = _latest_toc_signed(ix)
         try:
             readers = _segment_readers(ix, toc.schema, list(toc.segments))
         except OSError:  # segment files merged away under us: read the TOC again
@@ -219,22 +232,38 @@ def _reader(ix: Index) -> IndexReader:
                 raise
             continue
         if not readers:
-            return EmptyReader(toc.schema)
+            return EmptyReader(toc.schema), sig
         if len(readers) == 1:
-            return readers[0]
-        return MultiReader(readers, generation=toc.generation)
+            return readers[0], sig
+        return MultiReader(readers, generation=toc.generation), sig
     raise AssertionError("unreachable")
 
 
 @contextmanager
 def cached_searcher(ix: Index, **kwargs: Any) -> Iterator[Searcher]:
     """A searcher on the latest commit that reuses this thread's open segment
-    readers (like `ix.searcher()`, without reopening every segment)."""
-    searcher = Searcher(_reader(ix), fromindex=ix, closereader=False, **kwargs)
+    readers (like `ix.searcher()`, without reopening every segment).
+
+    The searcher carries the commit it reads (see `generation_key`)."""
+    reader, signature = _reader_at(ix)
+    searcher = Searcher(reader, fromindex=ix, closereader=False, **kwargs)
+    searcher.protokoll_generation = (*_ix_key(ix), *signature)
     try:
         yield searcher
     finally:
         searcher.close()
+
+
+def generation_key(searcher: Searcher) -> tuple[Any, ...] | None:
+    """The commit a `cached_searcher` reads: folder, index name, generation and the TOC file's
+    inode, mtime and size; None for other searchers.
+
+    Every commit (write_batch, a merge) makes a new generation, and docnums are only stable
+    within one: a cache keyed by this is invalidated by any write, and by an index swapped
+    into the same folder (whose generations start again at 1).
+    """
+    key = getattr(searcher, "protokoll_generation", None)
+    return key if isinstance(key, tuple) else None
 
 
 # ---------------------------------------------------------------- writing

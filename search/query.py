@@ -32,9 +32,10 @@ from __future__ import annotations
 import heapq
 import html
 import re
+import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ from search.directory import (
     resolve_speaker,
     suggest,
 )
-from search.index import cached_searcher
+from search.index import cached_searcher, generation_key
 from search.schema import DATECOLUMN, FAR_FUTURE, KINDS, ORG_SEPARATOR
 from search.snippets import make_snippet
 
@@ -1159,63 +1160,159 @@ def _page_bounds(params: SearchParams, notes: list[str]) -> tuple[int, int]:
     return page, page_size
 
 
+# ---------------------------------------------------------------- result cache
+#
+# A search's expensive part (parse, names, filter, every match scored, total, facets, the
+# ranking) depends on the parameters, the caller's visibility and the index commit, never on
+# the page. It is kept per (index folder, commit generation, parameters without the page), so
+# page 2 of a query just run, and the same query again, only read their page's stored fields
+# and snippets; rendered pages are kept too. Any write makes a new generation (search.index.
+# generation_key), so nothing from before a write is served after it. include_restricted,
+# known_at and valid_at are part of the key: an anonymous answer never reaches staff or the
+# other way round. `now` only matters for valid_at without known_at, and is in the key then.
+
+RANK_KEEP = 200  # ranked docnums kept per query: the first 10 pages of 20
+_RESULT_CACHE_LIMIT = 256
+_PAGE_CACHE_LIMIT = 512
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """A query's page-independent answer at one index generation."""
+
+    total: int
+    facets: dict[str, list[tuple[Any, int]]]
+    description: str
+    error: str | None
+    notes: tuple[str, ...]
+    highlight_terms: dict[str, set[str]]
+    order: tuple[tuple[float | None, int], ...]  # (score shown, global docnum), best first
+    complete: bool  # order holds every match (else deeper pages rank again)
+
+
+class _Lru:
+    """A small thread-safe LRU map (FastAPI runs sync routes in a thread pool)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.limit:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+_RESULTS = _Lru(_RESULT_CACHE_LIMIT)
+_PAGES = _Lru(_PAGE_CACHE_LIMIT)
+
+
+def clear_result_cache() -> None:
+    """Forget every cached answer (tests, or after replacing an index folder in place)."""
+    _RESULTS.clear()
+    _PAGES.clear()
+
+
+def _cache_key(searcher: Searcher, params: SearchParams, now: datetime) -> tuple[Any, ...] | None:
+    generation = generation_key(searcher)
+    if generation is None:
+        return None
+    values = tuple(
+        tuple(v) if isinstance(v, list) else v
+        for name, v in sorted(vars(params).items())
+        if name not in ("page", "page_size")
+    )
+    moment = now if params.valid_at is not None and params.known_at is None else None
+    return (generation, values, moment)
+
+
 def search(index: Index, params: SearchParams, *, now: datetime | None = None) -> SearchResult:
     """Run a user search. User errors come back in `error`, never as exceptions."""
     now = (now or datetime.utcnow()).replace(tzinfo=None)
     notes: list[str] = []
     page, page_size = _page_bounds(params, notes)
     with cached_searcher(index) as searcher:
-        parsed = parse_user_query(searcher, params.q)
-        notes.extend(parsed.notes)
-        error = "; ".join(parsed.errors) or None
-        filt, filt_desc = _filters(params, now, searcher, notes)
-        unknown_kinds = sorted({k for k in (params.kind or []) if k and k.lower() not in KINDS})
-        if unknown_kinds:
-            refused = f"unknown kind {', '.join(map(repr, unknown_kinds))} (one of {', '.join(KINDS)})"
-            error = f"{error}; {refused}" if error else refused
-        user_q = parsed.query
-        if user_q is None and not (params.q or "").strip():
-            user_q = Every()  # an empty query lists everything visible (browse)
-        description = parsed.description or ("*" if isinstance(user_q, Every) else "")
-        if filt_desc:
-            description = f"{description}  [{filt_desc}]" if description else f"[{filt_desc}]"
-        empty = SearchResult(0, page, page_size, [], {f: [] for f in FACETS}, description, error, notes)
-        if user_q is None:
-            if error is None:
-                empty.error = "nothing to search for"
-            return empty
-        # One pass finds every match inside the filter (total, facets and,
-        # for relevance, its BM25F score; date order lets Whoosh sort with the
-        # matched set as its filter), so restricted and invisible documents
-        # never reach hits, totals, snippets or facets, and the filter does
-        # not change scores.
-        relevance = params.sort not in ("date", "-date")
-        scored: list[tuple[float, int]] | None = [] if relevance else None
-        matched, facets = _match_and_facets(searcher, user_q, filt, params.facets, scored)
-        total = len(matched)
-        if not total:
-            return SearchResult(0, page, page_size, [], facets, description, error, notes)
-        if (page - 1) * page_size >= min(total, MAX_RESULT_WINDOW) and total:
+        key = _cache_key(searcher, params, now)
+        ranking: _Ranking | None = _RESULTS.get(key) if key is not None else None
+        limit = page * page_size
+        if ranking is None or (not ranking.complete and limit > len(ranking.order)):
+            ranking = _rank(searcher, params, now, max(RANK_KEEP, limit))
+            if key is not None:
+                _RESULTS.put(key, ranking)
+        notes.extend(ranking.notes)
+        result = SearchResult(ranking.total, page, page_size, [], ranking.facets, ranking.description,
+                              ranking.error, notes)
+        if not ranking.total:
+            return result
+        if (page - 1) * page_size >= min(ranking.total, MAX_RESULT_WINDOW):
             if page * page_size > MAX_RESULT_WINDOW:
                 notes.append(f"only the first {MAX_RESULT_WINDOW} results can be paged through")
-            return SearchResult(total, page, page_size, [], facets, description, error, notes)
-        limit = page * page_size
-        hits = []
-        if scored is not None:
-            # Whoosh's order: score descending, then lower docnum first.
-            top = heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
-            for score, docnum in top[(page - 1) * page_size :]:
-                shown = score if params.sort == "relevance" else None
-                hits.append(_hit(searcher.stored_fields(docnum), shown, parsed.highlight_terms))
-        else:
-            results = searcher.search(
-                user_q,
-                limit=limit,
-                filter=matched,
-                sortedby=FieldFacet("date", reverse=params.sort == "-date"),
-            )
-            for i in range(min(limit, results.scored_length())):
-                if i < (page - 1) * page_size:
-                    continue
-                hits.append(_hit(results[i].fields(), None, parsed.highlight_terms))
-        return SearchResult(total, page, page_size, hits, facets, description, error, notes)
+            return result
+        page_key = (key, page, page_size) if key is not None else None
+        hits: list[SearchHit] | None = _PAGES.get(page_key) if page_key is not None else None
+        if hits is None:
+            hits = [
+                _hit(searcher.stored_fields(docnum), score, ranking.highlight_terms)
+                for score, docnum in ranking.order[(page - 1) * page_size : limit]
+            ]
+            if page_key is not None:
+                _PAGES.put(page_key, hits)
+        result.hits = list(hits)
+        return result
+
+
+def _rank(searcher: Searcher, params: SearchParams, now: datetime, keep: int) -> _Ranking:
+    """Everything about a search but its page: total, facets, the first `keep` hits in order."""
+    notes: list[str] = []
+    parsed = parse_user_query(searcher, params.q)
+    notes.extend(parsed.notes)
+    error = "; ".join(parsed.errors) or None
+    filt, filt_desc = _filters(params, now, searcher, notes)
+    unknown_kinds = sorted({k for k in (params.kind or []) if k and k.lower() not in KINDS})
+    if unknown_kinds:
+        refused = f"unknown kind {', '.join(map(repr, unknown_kinds))} (one of {', '.join(KINDS)})"
+        error = f"{error}; {refused}" if error else refused
+    user_q = parsed.query
+    if user_q is None and not (params.q or "").strip():
+        user_q = Every()  # an empty query lists everything visible (browse)
+    description = parsed.description or ("*" if isinstance(user_q, Every) else "")
+    if filt_desc:
+        description = f"{description}  [{filt_desc}]" if description else f"[{filt_desc}]"
+    if user_q is None:
+        return _Ranking(0, {f: [] for f in FACETS}, description, error or "nothing to search for",
+                        tuple(notes), parsed.highlight_terms, (), True)
+    # One pass finds every match inside the filter (total, facets and,
+    # for relevance, its BM25F score; date order lets Whoosh sort with the
+    # matched set as its filter), so restricted and invisible documents
+    # never reach hits, totals, snippets or facets, and the filter does
+    # not change scores.
+    relevance = params.sort not in ("date", "-date")
+    scored: list[tuple[float, int]] | None = [] if relevance else None
+    matched, facets = _match_and_facets(searcher, user_q, filt, params.facets, scored)
+    total = len(matched)
+    order: list[tuple[float | None, int]] = []
+    if total and scored is not None:
+        # Whoosh's order: score descending, then lower docnum first.
+        top = heapq.nsmallest(keep, scored, key=lambda sd: (-sd[0], sd[1]))
+        order = [(score if params.sort == "relevance" else None, docnum) for score, docnum in top]
+    elif total:
+        results = searcher.search(
+            user_q, limit=keep, filter=matched, sortedby=FieldFacet("date", reverse=params.sort == "-date")
+        )
+        order = [(None, results.docnum(i)) for i in range(min(keep, results.scored_length()))]
+    return _Ranking(total, facets, description, error, tuple(notes), parsed.highlight_terms, tuple(order),
+                    len(order) >= total)
