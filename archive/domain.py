@@ -331,9 +331,10 @@ def revision_view(view: dict[str, Any], revision: dict[str, Any]) -> dict[str, A
 
 def revision_of_version(view: dict[str, Any], version: int) -> dict[str, Any] | None:
     """The revision (in an agreement's view) whose content the given version recorded."""
-    for revision in view.get("revisions") or []:
+    revisions: list[dict[str, Any]] = view.get("revisions") or []
+    for revision in revisions:
         if version in revision["versions"]:
-            return revision  # type: ignore[no-any-return]
+            return revision
     return None
 
 

@@ -56,13 +56,14 @@ def register(app: typer.Typer) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Search statements and records (the public view: screened records are never shown)."""
-        from search.query import SearchParams
+        from search.query import SearchParams, SortOrder
 
-        if sort not in ("relevance", "date", "-date"):
+        orders: dict[str, SortOrder] = {"relevance": "relevance", "date": "date", "-date": "-date"}
+        if sort not in orders:
             raise CliError("sort must be relevance, date or -date")
         params = SearchParams(
             q=query, kind=kind or None, speaker=speaker, party=party, organisation=organisation, role=role,
-            known_at=_instant(known_at), valid_at=_date(valid_at), sort=sort, page=page,  # type: ignore[arg-type]
+            known_at=_instant(known_at), valid_at=_date(valid_at), sort=orders[sort], page=page,
         )
         with open_service(data_dir) as service:
             if service.search is None:

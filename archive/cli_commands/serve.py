@@ -22,10 +22,11 @@ def register(app: typer.Typer) -> None:
         from api.config import WebSettings
         from api.main import create_app
 
-        values: dict[str, object] = {"host": host, "port": port}
-        if data_dir is not None:
-            values["data_dir"] = data_dir
-        settings = WebSettings(**values)  # type: ignore[arg-type]
+        # Without --data-dir, PROTOKOLL_DATA_DIR (or the default) decides: only pass what was given.
+        if data_dir is None:
+            settings = WebSettings(host=host, port=port)
+        else:
+            settings = WebSettings(host=host, port=port, data_dir=data_dir)
         typer.echo(f"Protokoll on http://{host}:{port}/ (data: {settings.data_dir})")
         uvicorn.run(
             lambda: create_app(settings),

@@ -49,7 +49,8 @@ class _SqliteCursor:
         self._cursor.executemany(sql, rows)
 
     def fetchone(self) -> Row | None:
-        return self._cursor.fetchone()  # type: ignore[no-any-return]
+        row: Row | None = self._cursor.fetchone()  # the driver's row factory makes it a Row (untyped there)
+        return row
 
     def fetchall(self) -> list[Row]:
         return self._cursor.fetchall()
@@ -147,7 +148,8 @@ class _PgCursor:
         self._cursor.executemany(_PLACEHOLDER.sub("%s", sql), rows)
 
     def fetchone(self) -> Row | None:
-        return self._cursor.fetchone()  # type: ignore[no-any-return]
+        row: Row | None = self._cursor.fetchone()  # the driver's row factory makes it a Row (untyped there)
+        return row
 
     def fetchall(self) -> list[Row]:
         return list(self._cursor.fetchall())

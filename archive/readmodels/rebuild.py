@@ -56,7 +56,8 @@ def rebuild(service: ArchiveService, progress: Callable[[int], None] | None = No
         cleanup.callback(shutil.rmtree, index_dir, True)
         db = SqliteDatabase(scratch)
         cleanup.callback(db.close)
-        models = [Catalog(db), History(db), People(db), Ledger(db)]
+        catalog, history = Catalog(db), History(db)
+        models = [catalog, history, People(db), Ledger(db)]
         records = RecordProjections(db, models, load=service.archive.record_at)
         decode = service.archive.mapper.to_domain_event
         recorder = service.archive.recorder
@@ -65,7 +66,7 @@ def rebuild(service: ArchiveService, progress: Callable[[int], None] | None = No
         if service.search is not None:
             from search.indexer import SearchProjection
 
-            search = SearchProjection(index_dir, models[1], models[0])  # type: ignore[arg-type]
+            search = SearchProjection(index_dir, history, catalog)
             cleanup.callback(search.close)
             runners.append(ProjectionRunner("rebuild-search", recorder, decode, [search],
                                             batch_size=max(settings.projection_batch_size, 1000), upstream=runners[0]))
