@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     write_rate_per_minute: int = Field(default=600, ge=1)
     search_rate_per_minute: int = Field(default=1200, ge=1)
     search_enabled: bool = True
+    shared_dir: Path | None = Field(
+        default=None, description="the shared folder (../shared) whose schemas/ holds Arkivverket's Noark 5 schemas"
+    )
 
     @field_validator("database_url")
     @classmethod

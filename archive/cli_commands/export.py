@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -33,8 +33,9 @@ def _day(value: str | None, name: str) -> date | None:
 
 
 def _schemas(explicit: Path | None) -> Path:
+    shared = settings_for(None).shared_dir  # PROTOKOLL_SHARED_DIR, read through Settings like all configuration
     candidates = [explicit] if explicit else [
-        Path(os.environ["PROTOKOLL_SHARED_DIR"]) / "schemas" if "PROTOKOLL_SHARED_DIR" in os.environ else None,
+        shared / "schemas" if shared else None,
         Path("../shared/schemas"),
         Path(__file__).resolve().parents[3] / "shared" / "schemas",
     ]
@@ -47,10 +48,12 @@ def _schemas(explicit: Path | None) -> Path:
 @export_app.command("noark5")
 def noark5(
     out_dir: Annotated[Path, typer.Argument(help="new, empty directory for the package")],
-    from_date: Annotated[Optional[str], typer.Option("--from", help="first day (record date)")] = None,
-    to_date: Annotated[Optional[str], typer.Option("--to", help="last day (record date)")] = None,
-    schemas: Annotated[Optional[Path], typer.Option(help="folder with noark5-v5.0/ and addml-v8.3/")] = None,
-    check: Annotated[bool, typer.Option("--check", help="run the Arkade-style checks and print a report per test")] = False,
+    from_date: Annotated[str | None, typer.Option("--from", help="first day (record date)")] = None,
+    to_date: Annotated[str | None, typer.Option("--to", help="last day (record date)")] = None,
+    schemas: Annotated[Path | None, typer.Option(help="folder with noark5-v5.0/ and addml-v8.3/")] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="run the Arkade-style checks and print a report per test")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Write a Noark 5 arkivuttrekk (arkivstruktur, endringslogg, journals, ADDML, documents, schemas).
@@ -151,7 +154,11 @@ def _roles_text(roles: list[dict[str, str | None]]) -> str:
     """Roles as a spreadsheet reads them: 'fylkesordfører (Nordvik fylkeskommune, 2019-10-15–)'."""
     parts = []
     for role in roles:
-        where = ", ".join(x for x in (role.get("organisation_name"), f"{role.get('from') or ''}–{role.get('to') or ''}") if x and x != "–")
+        where = ", ".join(
+            x
+            for x in (role.get("organisation_name"), f"{role.get('from') or ''}–{role.get('to') or ''}")
+            if x and x != "–"
+        )
         parts.append(f"{role['role']} ({where})" if where else str(role["role"]))
     return "; ".join(parts)
 
@@ -167,7 +174,7 @@ def _table(what: str, out_file: Path, include_restricted: bool, data_dir: Path |
         raise CliError(f"what must be one of {', '.join(CSV_FIELDS)}")
     with open_service(data_dir, search=False) as service:
 
-        def rows():  # type: ignore[no-untyped-def]
+        def rows() -> Iterator[dict[str, Any]]:
             if what == "people":
                 for person in service.people.list_people(limit=1_000_000):
                     if is_shown(person, reader):  # archive.visibility, as every read path
@@ -176,7 +183,9 @@ def _table(what: str, out_file: Path, include_restricted: bool, data_dir: Path |
             kind = "statement" if what == "statements" else None
             page = 1
             while True:
-                found, total = service.catalog.list(CatalogFilter(kind=kind, include_restricted=include_restricted, page=page, page_size=200))
+                found, total = service.catalog.list(
+                    CatalogFilter(kind=kind, include_restricted=include_restricted, page=page, page_size=200)
+                )
                 for row in found:
                     yield {**row, **row["state"]} if what == "statements" else row
                 if page * 200 >= total:
@@ -204,7 +213,7 @@ def register(app: typer.Typer) -> None:
     @app.command("check-noark5")
     def check_noark5(
         package: Annotated[Path, typer.Argument(help="a Noark 5 arkivuttrekk directory")],
-        schemas: Annotated[Optional[Path], typer.Option(help="folder with noark5-v5.0/ and addml-v8.3/")] = None,
+        schemas: Annotated[Path | None, typer.Option(help="folder with noark5-v5.0/ and addml-v8.3/")] = None,
     ) -> None:
         """Check any Noark 5 extract as Arkade would (schemas, checksums, counts, codes, dates, journals)."""
         if not (package / "arkivstruktur.xml").is_file() or not (package / "arkivuttrekk.xml").is_file():
@@ -214,7 +223,12 @@ def register(app: typer.Typer) -> None:
     @app.command("verify-extract")
     def verify_extract_command(
         extract: Annotated[Path, typer.Argument(help="an extract written by `protokoll export noark5`")],
-        public_key: Annotated[Optional[Path], typer.Option("--public-key", help="the archive's public key (PEM or C2SP vkey); default: the key in the extract")] = None,
+        public_key: Annotated[
+            Path | None,
+            typer.Option(
+                "--public-key", help="the archive's public key (PEM or C2SP vkey); default: the key in the extract"
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="the report as JSON")] = False,
     ) -> None:
         """Check an extract offline: checkpoint signature, every inclusion proof, every document file."""
