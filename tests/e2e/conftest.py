@@ -18,6 +18,7 @@ from tests.conftest import REPO, skip_or_fail
 CHROMIUM = Path("/usr/bin/chromium")
 PROTOKOLL = [sys.executable, "-m", "archive.cli"]
 STARTUP_SECONDS = 60
+POLL_SECONDS = 0.2  # between /health attempts
 
 
 def free_port() -> int:
@@ -32,17 +33,22 @@ def protokoll(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 def wait_until_healthy(base_url: str, process: subprocess.Popen[str]) -> None:
-    """Poll /health until it answers; httpx retries refused connections with backoff (no sleeps here)."""
+    """Poll /health until it answers 200, pausing between attempts by waiting on the server process,
+    so a server that is up but not yet healthy (503) is not asked again at once, and one that exits is noticed."""
     deadline = time.monotonic() + STARTUP_SECONDS
     with httpx.Client(transport=httpx.HTTPTransport(retries=3), timeout=5) as client:
         while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read() if process.stderr else ''}")
             try:
                 if client.get(f"{base_url}/health").status_code == 200:
                     return
             except httpx.TransportError:
-                continue
+                pass  # not listening yet
+            try:
+                process.wait(timeout=POLL_SECONDS)
+            except subprocess.TimeoutExpired:
+                continue  # still running: ask again
+            stderr = process.stderr.read() if process.stderr else ""
+            raise RuntimeError(f"server exited with {process.returncode}: {stderr}")
     raise RuntimeError(f"server at {base_url} not healthy within {STARTUP_SECONDS}s")
 
 

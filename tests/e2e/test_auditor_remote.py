@@ -25,8 +25,10 @@ def archive_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         assert protokoll(*args, data_dir=data_dir).returncode == 0
     port = free_port()
     process = subprocess.Popen(
-        [*PROTOKOLL, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir), "--log-level", "warning"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+        [*PROTOKOLL, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir),
+         "--log-level", "warning"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -49,7 +51,8 @@ def test_verify_from_url_with_a_kept_checkpoint(archive_server: tuple[str, Path]
 
     def verify() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*PROTOKOLL, "verify", "--from", base_url, "--token", token, "--checkpoint", str(kept), "--public-key", str(public_key)],
+            [*PROTOKOLL, "verify", "--from", base_url, "--token", token, "--checkpoint", str(kept),
+             "--public-key", str(public_key)],
             cwd=REPO, capture_output=True, text=True, timeout=120,
         )
 
@@ -66,5 +69,6 @@ def test_verify_from_url_with_a_kept_checkpoint(archive_server: tuple[str, Path]
     assert failed.returncode == 1
     assert "root mismatch" in failed.stderr or "FAIL" in failed.stderr
     # Without a token the export is refused with a clear one-line error.
-    refused = subprocess.run([*PROTOKOLL, "verify", "--from", base_url], cwd=REPO, capture_output=True, text=True, timeout=60)
+    refused = subprocess.run([*PROTOKOLL, "verify", "--from", base_url], cwd=REPO, capture_output=True, text=True,
+                             timeout=60)
     assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
