@@ -143,6 +143,10 @@ FIELD_LABELS = {
     "parties_held": N_("Party memberships"),
     "organisation_kind": N_("Type of organisation"),
     "withdrawn_reason": N_("Reason for withdrawal"),
+    "revision": N_("Revision number"),
+    "date_source": N_("Where the date comes from"),
+    "parent_id": N_("Part of"),
+    "present_count": N_("Number present"),
 }
 ROLE_LABELS = {
     "public": N_("public"),
@@ -168,6 +172,7 @@ ACTOR_LABELS = {
     "sample-loader": N_("sample data"),
 }
 # The search module's summary of filters (search/query.py), word by word.
+_KIND_FILTER = re.compile(r"\bkind in ([a-z|]+)")
 _PARSED_FILTERS = (
     (re.compile(r"\bspeaker="), N_("person")),
     (re.compile(r"\bparty="), N_("party")),
@@ -319,6 +324,8 @@ def percent(value: object) -> str:
 def parsed_query(text: object) -> str:
     """The search module's reading of a query, with its filter words in Norwegian."""
     out = "" if text is None else str(text)
+    # Kinds by their Norwegian names: "kind in statement|news" → "type uttalelse|nyhet".
+    out = _KIND_FILTER.sub(lambda m: "kind in " + "|".join(label(KIND_LABELS, k).lower() for k in m[1].split("|")), out)
     for pattern, message in _PARSED_FILTERS:
         out = pattern.sub(_filter_word(gettext(message)), out)
     return out

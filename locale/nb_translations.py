@@ -42,7 +42,8 @@ NB: dict[str, str] = {
     "Cited documents": "Siterte dokumenter", "Related links": "Relaterte lenker", "Date note": "Merknad om dato",
     "Source": "Kilde", "Language": "Språk", "Name": "Navn", "Name forms": "Navneformer", "Roles": "Roller",
     "Party memberships": "Partitilhørighet", "Type of organisation": "Organisasjonstype",
-    "Reason for withdrawal": "Grunn til tilbaketrekking",
+    "Reason for withdrawal": "Grunn til tilbaketrekking", "Revision number": "Revisjonsnummer",
+    "Where the date comes from": "Hvor datoen kommer fra", "Part of": "Del av", "Number present": "Antall til stede",
     "public": "publikum", "archivist": "arkivar", "auditor": "revisor",
     # Attribution methods, actors
     "name line after the quote": "navnelinje etter sitatet", "name after the quote": "navn etter sitatet",
@@ -52,7 +53,8 @@ NB: dict[str, str] = {
     "surname in the speech clause": "etternavn i anføringssetningen",
     "pronoun in the speech clause": "pronomen i anføringssetningen",
     "role in the speech clause": "rolle i anføringssetningen",
-    "organisation in the speech clause": "organisasjon i anføringssetningen", "import": "import", "sample data": "eksempeldata",
+    "organisation in the speech clause": "organisasjon i anføringssetningen",
+    "import": "import", "sample data": "eksempeldata",
     # Search filters as the search module reads them
     "person": "person", "party": "parti", "organisation": "organisasjon", "role": "rolle", "year": "år",
     "type": "type", "including restricted records": "også skjermede poster", "valid": "gyldig", "date": "dato",
@@ -81,7 +83,8 @@ NB: dict[str, str] = {
     "with the key you were given (protokoll token create).": "med nøkkelen du har fått (protokoll token create).",
     "Technical message:": "Teknisk melding:", "To the front page": "Til forsiden", "Unknown key.": "Ukjent nøkkel.",
     "You must log in to see this page.": "Du må logge inn for å se denne siden.",
-    "The key is unknown or has been revoked. Log in again.": "Nøkkelen er ukjent eller trukket tilbake. Logg inn på nytt.",
+    "The key is unknown or has been revoked. Log in again.":
+        "Nøkkelen er ukjent eller trukket tilbake. Logg inn på nytt.",
     "The Authorization header must be «Bearer» followed by the key.":
         "Authorization-feltet må være «Bearer» fulgt av nøkkelen.",
     "Only archivists may change the archive.": "Bare arkivarer kan endre arkivet.",
@@ -110,7 +113,7 @@ NB: dict[str, str] = {
         "Loggen slik den er lagret, %(head)s hendelser i alt. Tilstanden vises som SHA-256 av de lagrede bytene.",
     # Front page
     "Front page": "Forside",
-    "Agreements, meetings, statements and news from county and municipal councils – with their whole history of changes.":
+    "Agreements, meetings, statements and news from county and municipal councils – with their whole history of changes.":  # noqa: E501
         "Avtaler, møter, uttalelser og nyheter fra fylkeskommuner og kommuner – med hele endringshistorikken.",
     "for example partnerskapsavtale": "for eksempel partnerskapsavtale", "In the archive": "I arkivet",
     "Latest news": "Siste nyheter", "No news yet.": "Ingen nyheter ennå.", "Latest statements": "Siste uttalelser",
