@@ -203,9 +203,9 @@ def _latest_toc_signed(ix: Index) -> tuple[tuple[int, int, int, int], TOC]:
                 raise
             continue  # a newer commit removed it meanwhile
         sig = (gen, st.st_ino, st.st_mtime_ns, st.st_size)
-        hit = cache.get(key)
+        hit: tuple[tuple[int, int, int, int], TOC] | None = cache.get(key)
         if hit is not None and hit[0] == sig:
-            return hit  # type: ignore[no-any-return]
+            return hit
         try:
             toc = TOC.read(ix.storage, ix.indexname, gen, schema=ix._schema)
         except OSError:
