@@ -15,13 +15,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from api import errors
+from api.allow import AllowHeader
 from api.config import WebSettings
 from api.context import WebContext
 from api.docs import DOCS_CSP, DOCS_URL, REDOC_URL, install_docs
+from api.error_docs import document_errors
 from api.formatting import register_filters
 from api.idempotency import IdempotencyStore
 from api.middleware import CSP, BodyLimit, SecurityHeaders
-from api.ratelimit import RateLimiter
+from api.ratelimit import BucketStore, RateLimiter
 from api.routes import (
     agreements,
     audit,
@@ -50,8 +52,15 @@ def _idempotency_store(settings: WebSettings, service: ArchiveService) -> Idempo
     """On PostgreSQL the keys are shared by every node; on SQLite they sit beside the data."""
     if settings.is_postgres:
         return IdempotencyStore(service.db)
-    own = open_read_database(None, settings.data_dir / "web" / "idempotency.sqlite")
+    own = open_read_database(None, settings.events_path)  # beside the events: claimed in their transaction
     return IdempotencyStore(own, owns_db=True)
+
+
+def _bucket_store(settings: WebSettings, service: ArchiveService) -> BucketStore:
+    """Rate limits where every node sees them: the shared PostgreSQL database, or the data directory."""
+    if settings.is_postgres:
+        return BucketStore(service.db)
+    return BucketStore(open_read_database(None, settings.data_dir / "web" / "ratelimits.sqlite"), owns_db=True)
 
 
 def create_app(settings: WebSettings | None = None, service: ArchiveService | None = None) -> FastAPI:
@@ -66,6 +75,7 @@ def create_app(settings: WebSettings | None = None, service: ArchiveService | No
             yield
         finally:
             ctx.idempotency.close()
+            buckets.close()
             if owns_service:
                 service.close()
             else:
@@ -83,13 +93,14 @@ def create_app(settings: WebSettings | None = None, service: ArchiveService | No
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
     templates = Jinja2Templates(env=env)
     register_filters(templates.env)
+    buckets = _bucket_store(settings, service)
     ctx = WebContext(
         settings=settings,
         service=service,
         tokens=TokenStore(settings.resolved_tokens_file),
         idempotency=_idempotency_store(settings, service),
-        write_limiter=RateLimiter("write", settings.write_rate_per_minute),
-        search_limiter=RateLimiter("search", settings.search_rate_per_minute),
+        write_limiter=RateLimiter("write", settings.write_rate_per_minute, buckets),
+        search_limiter=RateLimiter("search", settings.search_rate_per_minute, buckets),
         templates=templates,
     )
     app.state.web = ctx
@@ -98,9 +109,12 @@ def create_app(settings: WebSettings | None = None, service: ArchiveService | No
     errors.install(app)
     for module in (records, search, people, events, health, agreements, meetings, statements, news, screening,
                    pages, record_pages, audit, ledger):
+        document_errors(module.router)  # every route's refusals in /openapi.json, with the error schema
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     install_docs(app)
+
+    app.add_middleware(AllowHeader, routes=app.router.routes)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, csp_for=lambda path: DOCS_CSP if path in (DOCS_URL, REDOC_URL) else CSP)

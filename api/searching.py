@@ -13,6 +13,7 @@ from fastapi import Depends, Query
 
 from api.errors import SearchUnavailable
 from api.formatting import KIND_LABELS, reference_path
+from api.schemas import QueryDay, QueryInstant, QueryKind
 from archive.exceptions import ArchiveError, InvalidCommand
 from archive.service import ArchiveService
 
@@ -174,16 +175,16 @@ def _strings(value: Any) -> bool:
 
 def search_form(
     q: Annotated[str, Query(max_length=500, description="words, \"phrases\", AND/OR/NOT, field:value, prefix*")] = "",
-    kind: Annotated[str | None, Query(max_length=30)] = None,
+    kind: Annotated[QueryKind | None, Query(max_length=30)] = None,
     party: Annotated[str | None, Query(max_length=100)] = None,
     speaker: Annotated[str | None, Query(max_length=200)] = None,
     organisation: Annotated[str | None, Query(max_length=200)] = None,
     role: Annotated[str | None, Query(max_length=200)] = None,
     year: Annotated[int | None, Query(ge=1000, le=9999)] = None,
-    date_from: Annotated[str | None, Query(max_length=10, alias="from")] = None,
-    date_to: Annotated[str | None, Query(max_length=10, alias="to")] = None,
-    known_at: Annotated[str | None, Query(max_length=40)] = None,
-    valid_at: Annotated[str | None, Query(max_length=10)] = None,
+    date_from: Annotated[QueryDay | None, Query(max_length=10, alias="from")] = None,
+    date_to: Annotated[QueryDay | None, Query(max_length=10, alias="to")] = None,
+    known_at: Annotated[QueryInstant | None, Query(max_length=40)] = None,
+    valid_at: Annotated[QueryDay | None, Query(max_length=10)] = None,
     sort: Annotated[Literal["relevance", "date", "-date"], Query()] = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,

@@ -14,11 +14,11 @@ from api.public_shapes import RecordStateAudit
 
 router = APIRouter(prefix="/api/records", tags=["records"])
 
-Kind = Annotated[str | None, Query(max_length=30, pattern=r"^[a-z]*$")]
+Kind = Annotated[schemas.QueryKind | None, Query(max_length=30)]
 Filter = Annotated[str | None, Query(max_length=200)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
-Day = Annotated[str | None, Query(max_length=10, description="valid time: YYYY-MM-DD")]
-Moment = Annotated[str | None, Query(max_length=40, description="record time: ISO datetime with offset")]
+Day = Annotated[schemas.QueryDay | None, Query(max_length=10, description="valid time: YYYY-MM-DD")]
+Moment = Annotated[schemas.QueryInstant | None, Query(max_length=40, description="record time: RFC 3339 with offset")]
 
 
 @router.get("", response_model=schemas.RecordsPublic)
