@@ -61,7 +61,7 @@ async def require_archivist(principal: PrincipalDep, ctx: ContextDep) -> Princip
         raise NotAuthenticated()
     if not principal.can_write:
         raise AccessDenied("writing needs the archivist role")
-    ctx.write_limiter.check(principal.key)
+    await ctx.write_limiter.acheck(principal.key)
     return principal
 
 
@@ -81,7 +81,7 @@ AuditorDep = Annotated[Principal, Depends(require_auditor)]
 
 async def search_principal(principal: PrincipalDep, ctx: ContextDep) -> Principal:
     """The caller of a search, after taking a token from their search bucket."""
-    ctx.search_limiter.check(principal.key)
+    await ctx.search_limiter.acheck(principal.key)
     return principal
 
 
