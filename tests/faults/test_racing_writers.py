@@ -19,6 +19,28 @@ WRITERS = 8
 ROUNDS = 20
 
 
+def _race(node: Scenario, record_id: str, expected: int, round_number: int) -> list[int]:
+    """Eight renames sent at once, each with `expected` as the version it read; their statuses."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(WRITERS)
+
+    def rename(writer: int) -> None:
+        start.wait()  # all writers leave together
+        response = node.client.post(f"/api/people/{record_id}/rename", headers=node.archivist,
+                                    json={"expected_version": expected, "name": f"Kari {round_number}-{writer}",
+                                          "reason": "navnebytte"})
+        with lock:
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=rename, args=(w,)) for w in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
 @pytest.fixture
 def node(tmp_path: Path) -> Iterator[Scenario]:
     yield from make_scenario(tmp_path, write_rate_per_minute=10_000)
@@ -30,24 +52,8 @@ def test_eight_racing_writers_twenty_rounds_exactly_one_winner_each(node: Scenar
     version = person["version"]
     winners_per_round: list[int] = []
     for round_number in range(ROUNDS):
-        statuses: list[int] = []
-        lock = threading.Lock()
-        start = threading.Barrier(WRITERS)
-
-        def rename(writer: int, expected: int = version, n: int = round_number) -> None:
-            start.wait()  # all writers leave together, each with the version it read
-            response = node.client.post(f"/api/people/{person['id']}/rename", headers=node.archivist,
-                                        json={"expected_version": expected, "name": f"Kari {n}-{writer}",
-                                              "reason": "navnebytte"})
-            with lock:
-                statuses.append(response.status_code)
-
         # when eight writers rename the person at once from the same version,
-        threads = [threading.Thread(target=rename, args=(w,)) for w in range(WRITERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        statuses = _race(node, person["id"], version, round_number)
         counts = Counter(statuses)
         # exactly one is stored and the seven others are told the version is stale.
         assert counts[200] == 1 and counts[409] == WRITERS - 1, counts
