@@ -149,3 +149,14 @@ def test_every_ui_string_has_a_norwegian_translation() -> None:
         catalog = read_po(po)
     translated = {str(m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     assert sorted(found - translated) == []
+
+
+def test_meeting_known_only_by_its_day_shows_no_clock_time(scenario: Scenario) -> None:
+    load_records(scenario)
+    # A meeting whose source gives only the day, recorded as the minutes importer does (the
+    # JSON API itself asks for an instant).
+    meeting = scenario.service.archive.schedule_meeting(title="Regionrådet i Dalregionen", start="2016-03-09",
+                                                        recorded_by="importer", place="Dalby")
+    scenario.service.catch_up()
+    text = visible(scenario.client.get(f"/r/{meeting.reference}").text)
+    assert "9. mars 2016" in text and "kl." not in text
