@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.page_messages import page_message
+from archive.claims import ClaimTaken
 from archive.exceptions import (
     AccessDenied,
     ArchiveError,
@@ -33,6 +34,7 @@ DOMAIN_STATUS: dict[type[ArchiveError], int] = {
     VersionConflict: 409,
     AccessDenied: 403,
     ProjectionTimeout: 503,
+    ClaimTaken: 409,
 }
 
 TITLES = {

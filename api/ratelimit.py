@@ -17,6 +17,7 @@ from collections.abc import Callable
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import WebError
+from archive.faults import naming_storage
 from archive.readmodels.db import ReadDatabase
 
 TABLE = "api_rate_buckets"
@@ -86,7 +87,9 @@ class RateLimiter:
 
     def check(self, caller: str) -> None:
         """Take one token for `caller` or raise 429 with the seconds until one is available."""
-        wait = self.store.take(self.name, caller, self.capacity, self.refill_per_second, self._clock())
+        # A full or read-only disk refuses the request naming this file (507/503), not a bare 500.
+        with naming_storage(f"the rate limits in {getattr(self.store.db, 'path', 'PostgreSQL')}"):
+            wait = self.store.take(self.name, caller, self.capacity, self.refill_per_second, self._clock())
         if wait > 0.0:
             seconds = max(1, math.ceil(wait))
             raise WebError(429, f"too many {self.name} requests; try again in {seconds} s",

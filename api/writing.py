@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -14,9 +15,10 @@ from pydantic import BaseModel
 from api.auth import Principal
 from api.deps import ArchivistDep, ContextDep
 from api.formatting import reference_path
-from api.idempotency import MAX_KEY_LENGTH, IdempotencyStore, StoredResponse, request_hash
+from api.idempotency import MAX_KEY_LENGTH, Claimed, IdempotencyStore, StoredResponse, request_hash
 from archive.application import CommandResult
-from archive.exceptions import InvalidCommand
+from archive.claims import Claim, ClaimTaken, claiming
+from archive.exceptions import InvalidCommand, VersionConflict
 from archive.faults import as_storage_failure
 from archive.service import ArchiveService
 
@@ -54,25 +56,69 @@ class Writer:
         digest = request_hash(self.method, self.path, body.model_dump_json() if body else "")
         caller = self.principal.key
         with self.store.hold(caller, key):
-            previous = self.store.get(caller, key)
-            if previous is not None:
-                if previous.request_hash != digest:
-                    raise InvalidCommand("this Idempotency-Key was already used for a different request")
-                return self._answer(previous, replayed=True)
-            stored = _stored(command(f"idempotency:{caller}:{key}"), digest)
-            self._remember(caller, key, stored)  # before waiting: the write has happened
+            replay = self._replay(caller, key, digest)
+            if replay is not None:
+                return replay
+            claim = Claim(caller, key, digest, uuid.uuid4().hex)
+            try:
+                with claiming(claim):  # the key is stored in the same transaction as the events
+                    result = command(f"idempotency:{caller}:{key}")
+            except ClaimTaken:
+                # Another node stored events under this key meanwhile (ours rolled back): answer as it did.
+                replay = self._replay(caller, key, digest)
+                if replay is None:
+                    raise VersionConflict("this Idempotency-Key is in use by another request: retry") from None
+                return replay
+            if result.position is None:
+                # Nothing stored: a create whose record exists (its natural key comes from this key).
+                # If another node claimed the key with its events meanwhile, answer as it did.
+                replay = self._replay(caller, key, digest)
+                if replay is not None:
+                    return replay
+            stored = _stored(result, digest)
+            self._remember(caller, key, claim.token if result.position is not None else None, stored)
         return self._answer(stored, replayed=False)
 
-    def _remember(self, caller: str, key: str, stored: StoredResponse) -> None:
-        """Keep the response for retries; failing to keep it must not turn a stored write into an error.
+    def _replay(self, caller: str, key: str, digest: str) -> JSONResponse | None:
+        """The first answer for this key again (same status and body), or None if the key is new."""
+        claimed = self.store.get(caller, key)
+        if claimed is None:
+            return None
+        if claimed.request_hash != digest:
+            raise InvalidCommand("this Idempotency-Key was already used for a different request")
+        stored = claimed.response
+        if stored is None:  # the events were saved but the process stopped before keeping the answer
+            stored = self._rebuild(claimed, digest)
+            self._remember(caller, key, claimed.token, stored)
+        return self._answer(stored, replayed=True)
 
-        A retried create still finds its record (its natural key comes from the Idempotency-Key).
+    def _rebuild(self, claimed: Claimed, digest: str) -> StoredResponse:
+        """The answer the original request gave, from the record its claim names."""
+        if claimed.record_id is None or claimed.record_version is None:
+            raise VersionConflict("this Idempotency-Key's write cannot be found: retry with a new key")
+        record = self.service.archive.record_at(claimed.record_id, claimed.record_version)
+        if record is None:
+            raise VersionConflict("this Idempotency-Key's write cannot be found: retry with a new key")
+        recorder = self.service.archive.recorder
+        position = claimed.position or recorder.position_of(claimed.record_id, claimed.record_version)
+        created = claimed.record_version == 1
+        return _stored(CommandResult(claimed.record_id, record.reference, claimed.record_version, position, created),
+                       digest)
+
+    def _remember(self, caller: str, key: str, token: str | None, stored: StoredResponse) -> None:
+        """Keep the answer for retries; failing to keep it must not turn a stored write into an error.
+
+        The claim itself went in with the events (`token`), so a retry is still recognised and its
+        answer rebuilt; a command that stored nothing is claimed here.
         """
         try:
-            self.store.put(caller, key, stored)
+            if token is None:
+                self.store.put(caller, key, stored)
+            else:
+                self.store.respond(caller, key, token, stored)
         except Exception as exc:  # noqa: BLE001 - the event is saved; say so, and log what could not be kept
             failure = as_storage_failure(exc, self.store.location)
-            log.error("write %s saved, but its Idempotency-Key was not kept: %s",
+            log.error("write %s saved, but its answer for the Idempotency-Key was not kept: %s",
                       stored.body.get("reference"), failure or f"{type(exc).__name__}: {exc}")
 
     def _answer(self, stored: StoredResponse, *, replayed: bool) -> JSONResponse:

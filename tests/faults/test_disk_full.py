@@ -73,15 +73,17 @@ def test_a_full_disk_refuses_with_507_naming_the_file_and_recovers(
         caplog.clear()
         with caplog.at_level(logging.ERROR):
             refused = live.statement(BIG_TEXT)
-        # a write is refused with 507 naming the event store, and nothing was stored or acknowledged,
+        # a write is refused with 507 naming the file that could not be written (the first on the
+        # request's way: rate limits, then the event store), and nothing was stored or acknowledged,
         assert refused.status_code == 507, refused.text
         message = refused.json()["error"]["message"]
-        assert "events.sqlite" in message and "full" in message
+        named = message.split("cannot write ", 1)[1].split(":", 1)[0]
+        assert str(data) in named and named.endswith(".sqlite") and "full" in message, message
         assert stored_events(data) == before
         # logged once, in one line (no traceback),
         logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
-        assert len(logged) == 1 and logged[0].exc_info is None and "events.sqlite" in logged[0].getMessage()
-        # the CLI names the file in one line and exits non-zero,
+        assert len(logged) == 1 and logged[0].exc_info is None and named in logged[0].getMessage()
+        # the CLI (no rate limits on its way) names the event store in one line and exits non-zero,
         cli = protokoll(data, "sample")
         assert cli.returncode != 0 and "Traceback" not in cli.stderr
         assert len(cli.stderr.strip().splitlines()) == 1 and "events.sqlite" in cli.stderr, cli.stderr
@@ -91,7 +93,7 @@ def test_a_full_disk_refuses_with_507_naming_the_file_and_recovers(
         assert again.status_code == 201, again.text
         assert stored_events(data) > before
         assert live.client.get("/ready").status_code == 200
-        figures(f"disk full ({DISK_SIZE} tmpfs): 507 naming events.sqlite, {len(logged)} log line, "
+        figures(f"disk full ({DISK_SIZE} tmpfs): 507 naming {Path(named.split()[-1]).name}, {len(logged)} log line, "
               f"0 events stored; after freeing space: 201 (events {before} -> {stored_events(data)})")
 
 
