@@ -95,7 +95,7 @@ def error_response(request: Request, status: int, message: str, headers: dict[st
     templates = getattr(request.app.state, "templates", None)
     if templates is None:  # before startup finished: still no traceback
         return HTMLResponse(f"<h1>{status}</h1>", status_code=status, headers=headers)
-    return templates.TemplateResponse(
+    page: Response = templates.TemplateResponse(  # app.state is untyped: the Jinja2Templates set at startup
         request,
         "error.html",
         # People read Norwegian (api.page_messages); API clients above keep the English message.
@@ -104,6 +104,7 @@ def error_response(request: Request, status: int, message: str, headers: dict[st
         status_code=status,
         headers=headers,
     )
+    return page
 
 
 def _validation_details(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:

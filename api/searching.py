@@ -5,8 +5,8 @@ its answer into one stable shape. The search module filters restricted documents
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query
@@ -110,7 +110,7 @@ def run_search(service: ArchiveService, request: SearchRequest) -> dict[str, Any
         if hasattr(index, "query"):
             result = index.query(params)
         else:
-            from search.query import search  # type: ignore[import-not-found]
+            from search.query import search
 
             result = search(index, params)
     except ArchiveError:
@@ -192,7 +192,7 @@ def search_form(
     def clean(value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
-    if clean(kind) and clean(kind) not in KIND_LABELS:  # type: ignore[operator]
+    if clean(kind) and clean(kind) not in KIND_LABELS:
         # Never silently widened to every kind.
         raise InvalidCommand(f"unknown kind {clean(kind)!r}: one of {', '.join(KIND_LABELS)}")
 

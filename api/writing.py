@@ -20,6 +20,7 @@ from archive.application import CommandResult
 from archive.claims import Claim, ClaimTaken, claiming
 from archive.exceptions import InvalidCommand, VersionConflict
 from archive.faults import as_storage_failure
+from archive.recorders import PostgresEventStore, SQLiteEventStore
 from archive.service import ArchiveService
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,10 @@ class Writer:
         if record is None:
             raise VersionConflict("this Idempotency-Key's write cannot be found: retry with a new key")
         recorder = self.service.archive.recorder
-        position = claimed.position or recorder.position_of(claimed.record_id, claimed.record_version)
+        position = claimed.position
+        # Only the archive's own recorders (selected by Settings) can look a stored event's position up.
+        if position is None and isinstance(recorder, SQLiteEventStore | PostgresEventStore):
+            position = recorder.position_of(claimed.record_id, claimed.record_version)
         created = claimed.record_version == 1
         return _stored(CommandResult(claimed.record_id, record.reference, claimed.record_version, position, created),
                        digest)

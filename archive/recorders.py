@@ -73,11 +73,13 @@ class PostgresEventStore(PostgresApplicationRecorder):
     def create_table(self) -> None:
         super().create_table()
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(DDL)  # type: ignore[arg-type]
+            curs.execute(DDL)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         try:
-            return super().insert_events(stored_events, **kwargs)
+            # The library wraps this method in an untyped @retry, so mypy sees Any: the result is declared here.
+            ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            return ids
         except Exception as exc:
             failure = as_storage_failure(exc, f"the event store (PostgreSQL table {self.events_table_name})")
             if failure is None:
