@@ -20,7 +20,8 @@ TOKEN_COOKIE = "protokoll_token"
 
 
 async def get_context(request: Request) -> WebContext:
-    return request.app.state.web  # type: ignore[no-any-return]
+    context: WebContext = request.app.state.web  # set by create_app; Starlette's app.state is untyped
+    return context
 
 
 ContextDep = Annotated[WebContext, Depends(get_context)]
