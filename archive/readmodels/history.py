@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from archive.domain import require_date, require_instant, revision_of_version, revision_view
+from archive.domain import require_date, require_instant
 from archive.exceptions import InvalidCommand
 from archive.readmodels.base import Change, RecordModel, dumps, iso_utc, loads
 from archive.readmodels.db import Cursor
+from archive.readmodels.revisions import revision_of_version, revision_view
 
 COLUMNS = (
     "record_id, version, kind, event_type, revision, valid_from, valid_to, valid_to_recorded_at, "
