@@ -257,7 +257,7 @@ def main() -> None:
         by_class(qs, raw_one)
         inproc["raw whoosh"] = by_class(qs, raw_one, args.rounds)
     by_class(qs, lambda q: search(ix, query_params(q)))
-    clear_result_cache()  # timed uncached, like the HTTP pass (which runs after a write)
+    clear_result_cache(ix)  # timed uncached, like the HTTP pass (which runs after a write)
     inproc["query layer"] = by_class(qs, lambda q: search(ix, query_params(q)), args.rounds)
     inproc["query layer, no facets"] = by_class(qs, lambda q: search(ix, query_params(q, False)), args.rounds)
     ix.close()

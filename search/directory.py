@@ -97,31 +97,32 @@ Columns = Callable[[Searcher, str], list[Any]]
 Allowed = Callable[[Searcher], frozenset[int]]
 
 
-# Per-segment directories, keyed by (segment id, deletions, visibility filter): segments are
-# immutable, so a name list is read once per segment and filter, not on every search.
-_SEGMENT_CACHE: dict[tuple[str, int, str], Directory] = {}
+# Per-segment directories are kept by the caller (one map per index, search.segments), keyed by
+# (segment id, deletions, visibility filter): segments are immutable, so a name list is read
+# once per segment and filter, not on every search.
 _SEGMENT_CACHE_LIMIT = 256
 
 
 def build_directory(
     searcher: Searcher, allowed: Allowed, column: Columns, segment_key: Callable[[Searcher], tuple[str, int]],
-    filter_key: str,
+    filter_key: str, cache: dict[tuple[str, int, str], Directory],
 ) -> Directory:
     """Names from the visible documents of every segment, merged.
 
     `allowed(sub)` gives a segment's visible docnums, `column(sub, field)` its cached column,
-    `segment_key(sub)` its identity; `filter_key` identifies the visibility filter.
+    `segment_key(sub)` its identity; `filter_key` identifies the visibility filter; `cache`
+    keeps each segment's part.
     """
     merged = Directory()
     for sub, _offset in searcher.leaf_searchers():
         seg_id, deleted = segment_key(sub)
         key = (seg_id, deleted, filter_key)
-        part = _SEGMENT_CACHE.get(key)
+        part = cache.get(key)
         if part is None:
             part = _segment_directory(sub, allowed(sub), column)
-            if len(_SEGMENT_CACHE) >= _SEGMENT_CACHE_LIMIT:
-                _SEGMENT_CACHE.clear()
-            _SEGMENT_CACHE[key] = part
+            if len(cache) >= _SEGMENT_CACHE_LIMIT:
+                cache.clear()
+            cache[key] = part
         merged.speakers.update(part.speakers)
         merged.organisations.update(part.organisations)
         merged.parties.update(part.parties)

@@ -227,14 +227,17 @@ def test_rebuild_and_swap(tmp_path: Path) -> None:
                                '"nytt sykehjem"', "samarbeid OR støtte", "2016/0007"])
 def test_relevance_matches_whoosh_scoring(ix: Index, q: str) -> None:
     """The layer scores per segment itself; order and scores equal Whoosh's own search."""
-    from search.index import cached_searcher
-    from search.query import _filters, _match_and_facets, parse_user_query
+    from search.build import parse_user_query
+    from search.filters import build_filter
+    from search.readers import cached_searcher
+    from search.scoring import match_and_facets
+    from search.segments import SegmentCaches
 
     params = SearchParams(q=q, page_size=50, include_restricted=True, known_at=datetime(2030, 1, 1))
     ours = search(ix, params, now=NOW)
     with cached_searcher(ix) as searcher:
         user_q = parse_user_query(searcher, q).query
-        matched, _ = _match_and_facets(searcher, user_q, _filters(params, NOW)[0], False)
+        matched, _ = match_and_facets(searcher, SegmentCaches(), user_q, build_filter(params, NOW)[0], False)
         assert matched, q
         results = searcher.search(user_q, limit=50, filter=matched)
         expected = [(results[i]["id"], results.score(i)) for i in range(results.scored_length())]
