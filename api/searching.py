@@ -4,7 +4,6 @@ its answer into one stable shape. The search module filters restricted documents
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -16,6 +15,7 @@ from api.formatting import KIND_LABELS, reference_path
 from api.schemas import QueryDay, QueryInstant, QueryKind
 from archive.exceptions import ArchiveError, InvalidCommand
 from archive.service import ArchiveService
+from search.query import SearchHit, SearchParams, SearchResult, SortOrder, known_names
 
 SORTS = ("relevance", "date", "-date")
 FACET_FIELDS = ("kind", "party", "speaker", "organisation", "year")
@@ -23,7 +23,7 @@ FACET_FIELDS = ("kind", "party", "speaker", "organisation", "year")
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """What a caller asked for; also the parameters object when search.query has none of its own."""
+    """What a caller asked for, as the query string gave it (see `_params` for the search's own types)."""
 
     q: str = ""
     kind: str | None = None
@@ -69,34 +69,23 @@ def _instant(value: str | None, name: str) -> datetime | None:
     return moment
 
 
-def _params(request: SearchRequest) -> Any:
-    """search.query.SearchParams in the module's own types; our request object if it is absent."""
+def _params(request: SearchRequest) -> SearchParams:
+    """The request in search.query's own types; a date that does not parse is refused."""
     # from/to and year are about the record's own date (meeting day, said or published date, an
     # agreement's start) for every kind: the date the year facet counts. Valid time is valid_at.
     date_from, date_to = _day(request.date_from, "from"), _day(request.date_to, "to")
     if date_from and date_to and date_from > date_to:
         raise InvalidCommand(f"from ({date_from}) is after to ({date_to})")
-    values: dict[str, Any] = {
-        "q": request.q, "kind": [request.kind] if request.kind else None, "speaker": request.speaker,
-        "party": request.party, "organisation": request.organisation, "role": request.role,
-        "year": request.year, "date_from": date_from, "date_to": date_to,
-        "known_at": _instant(request.known_at, "known_at"),
-        "valid_at": _day(request.valid_at, "valid_at"), "include_restricted": request.include_restricted,
-        "sort": request.sort, "page": request.page, "page_size": request.page_size,
-    }
-    try:
-        from search.query import SearchParams
-    except ImportError:
-        return request
-    accepted = {f.name for f in dataclasses.fields(SearchParams)} if dataclasses.is_dataclass(SearchParams) \
-        else set(values)
-    return SearchParams(**{k: v for k, v in values.items() if k in accepted})
-
-
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
+    if request.sort not in SORTS:
+        raise InvalidCommand(f"sort must be one of {', '.join(SORTS)}, not {request.sort!r}")
+    sort: SortOrder = "date" if request.sort == "date" else "-date" if request.sort == "-date" else "relevance"
+    return SearchParams(
+        q=request.q, kind=[request.kind] if request.kind else None, speaker=request.speaker,
+        party=request.party, organisation=request.organisation, role=request.role, year=request.year,
+        date_from=date_from, date_to=date_to, known_at=_instant(request.known_at, "known_at"),
+        valid_at=_day(request.valid_at, "valid_at"), include_restricted=request.include_restricted,
+        sort=sort, page=request.page, page_size=request.page_size,
+    )
 
 
 def run_search(service: ArchiveService, request: SearchRequest) -> dict[str, Any]:
@@ -107,70 +96,47 @@ def run_search(service: ArchiveService, request: SearchRequest) -> dict[str, Any
     params = _params(request)
     freshness = service.freshness()  # read before the query: never claims more than the answer saw
     try:
-        if hasattr(index, "query"):
-            result = index.query(params)
-        else:
-            from search.query import search
-
-            result = search(index, params)
+        result = index.query(params)
     except ArchiveError:
         raise
     except (ValueError, TypeError) as exc:  # the module refused the parameters
         raise InvalidCommand(f"search: {exc}") from None
-    return {**_normalise(request, result), **freshness}
+    return {**_public(request, result), **freshness}
 
 
-def _normalise(request: SearchRequest, result: Any) -> dict[str, Any]:
-    hits = []
-    for hit in _get(result, "hits", None) or _get(result, "data", None) or []:
-        reference = _get(hit, "reference")
-        known = {"id", "record_id", "reference", "kind", "title", "snippet", "date", "dates", "score"}
-        extra = _get(hit, "fields", None) or {
-            k: v for k, v in (hit.items() if isinstance(hit, dict) else vars(hit).items()) if k not in known
-        }
-        score = _get(hit, "score")
-        dates = _get(hit, "dates", None) or {}
-        hits.append(
-            {
-                "id": str(_get(hit, "record_id", None) or _get(hit, "id", "")),
-                "reference": reference,
-                "kind": _get(hit, "kind"),
-                "title": _get(hit, "title"),
-                "snippet": _get(hit, "snippet") or _get(hit, "highlight"),
-                "date": _get(hit, "date") or dates.get("date") or dates.get("valid_from"),
-                "score": float(score) if isinstance(score, (int, float)) else None,
-                "url": reference_path(reference) if reference else None,
-                "fields": {k: v for k, v in extra.items()
-                           if isinstance(v, (str, int, float, bool, type(None))) or _strings(v)},
-            }
-        )
-    facets: dict[str, list[dict[str, Any]]] = {}
-    for name, values in (_get(result, "facets", None) or {}).items():
-        items = values.items() if isinstance(values, dict) else values
-        rows = []
-        for item in items:
-            value, count = (item if isinstance(item, (tuple, list)) else (_get(item, "value"), _get(item, "count")))
-            rows.append({"value": str(value), "count": int(count or 0)})
-        facets[str(name)] = rows
-    parsed = _get(result, "parsed_query")
-    error = _get(result, "error")
-    notes = [str(n) for n in _get(result, "notes", None) or []]
+# A hit's own fields besides those SearchPublic names (dates are shown through `date`).
+_HIT_FIELDS = ("version", "speaker", "party", "role", "organisation", "visibility", "status")
+
+
+def _public_hit(hit: SearchHit) -> dict[str, Any]:
+    fields = {name: getattr(hit, name) for name in _HIT_FIELDS}
     return {
-        "query": request.q,
-        "parsed_query": None if parsed is None else str(parsed),
-        "data": hits,
-        "count": int(_get(result, "total", None) or _get(result, "count", None) or 0),
-        "page": request.page,
-        "page_size": request.page_size,
-        "facets": facets,
-        "filters": request.active_filters(),
-        "error": None if error is None else str(error),
-        "notes": notes,
+        "id": hit.record_id or hit.id,
+        "reference": hit.reference,
+        "kind": hit.kind,
+        "title": hit.title,
+        "snippet": hit.snippet,
+        "date": hit.dates.get("date") or hit.dates.get("valid_from"),
+        "score": hit.score,
+        "url": reference_path(hit.reference) if hit.reference else None,
+        "fields": fields,
     }
 
 
-def _strings(value: Any) -> bool:
-    return isinstance(value, (list, dict)) and all(isinstance(v, str) for v in value)
+def _public(request: SearchRequest, result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": request.q,
+        "parsed_query": result.parsed_query,
+        "data": [_public_hit(hit) for hit in result.hits],
+        "count": result.total,
+        "page": request.page,
+        "page_size": request.page_size,
+        "facets": {name: [{"value": str(value), "count": count} for value, count in values]
+                   for name, values in result.facets.items()},
+        "filters": request.active_filters(),
+        "error": result.error,
+        "notes": list(result.notes),
+    }
 
 
 def search_form(
@@ -220,8 +186,6 @@ def suggest_names(service: ArchiveService, field: str, prefix: str, *, include_r
     whoosh_index = getattr(index, "ix", None)
     if index is None or whoosh_index is None:
         raise SearchUnavailable("search is not available: the search index is not enabled on this server")
-    from search.query import known_names
-
     found = known_names(whoosh_index, field, prefix, include_restricted=include_restricted, limit=limit)
     return {"field": field, "prefix": prefix,
             "suggestions": [{"value": value, "count": count} for value, count in found]}
@@ -232,8 +196,6 @@ def filter_choices(service: ArchiveService, *, include_restricted: bool, limit: 
     whoosh_index = getattr(service.search, "ix", None)
     if whoosh_index is None:
         return {}
-    from search.query import known_names
-
     fields: tuple[SuggestField, ...] = ("speaker", "organisation", "party", "role")
     return {name: [value for value, _ in known_names(whoosh_index, name, include_restricted=include_restricted,
                                                       limit=limit)]

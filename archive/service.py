@@ -7,7 +7,7 @@ at import time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.application import Archive, CommandResult
 from archive.config import Settings
@@ -21,6 +21,9 @@ from archive.readmodels.ledger import Ledger
 from archive.readmodels.people import People
 from archive.readmodels.records import RecordProjections
 from archive.readmodels.runner import ProjectionRunner
+
+if TYPE_CHECKING:  # built in _make_search only when search is enabled (the composition root)
+    from search.indexer import SearchProjection
 
 
 class ArchiveService:
@@ -54,7 +57,7 @@ class ArchiveService:
         )
         self.archive.on_saved(self.runner.wake)
         self.search_runner: ProjectionRunner | None = None
-        self.search: Any = None
+        self.search: SearchProjection | None = None
         if settings.search_enabled if search is None else search:
             self._make_search()
 

@@ -17,23 +17,27 @@ from api.config import WebSettings
 from api.main import create_app
 from api.tokens import create_token
 from archive.service import ArchiveService
+from search.query import SearchHit, SearchParams, SearchResult
 
 
 class FakeIndex:
     """Stands in for search.indexer.SearchProjection: substring match over the catalog.
 
     It honours the contract the web layer relies on: restricted (and withdrawn/unpublished)
-    records are left out unless include_restricted, and the snippet is escaped HTML with <mark>.
+    records are left out unless include_restricted, the snippet is escaped HTML with <mark>,
+    and the answer is search.query's own SearchResult.
     """
+
+    name = "search"
 
     def __init__(self, service: ArchiveService) -> None:
         self.service = service
-        self.calls: list[Any] = []
+        self.calls: list[SearchParams] = []
 
     def close(self) -> None:
         pass
 
-    def query(self, params: Any) -> dict[str, Any]:
+    def query(self, params: SearchParams) -> SearchResult:
         from archive.readmodels.catalog import CatalogFilter
 
         self.calls.append(params)
@@ -44,7 +48,8 @@ class FakeIndex:
         if not params.include_restricted:
             rows = [r for r in rows if r["status"] not in ("withdrawn", "unpublished")]
         needle = params.q.casefold()
-        hits, facets = [], {}
+        hits: list[SearchHit] = []
+        kinds: dict[str, int] = {}
         for row in rows:
             text = " ".join(str(v) for v in row["state"].values() if isinstance(v, str))
             text += " " + " ".join(p for p in row["state"].get("paragraphs") or [] if isinstance(p, str))
@@ -58,13 +63,18 @@ class FakeIndex:
                 html.escape(piece),
                 flags=re.I,
             )
-            hits.append({"id": row["id"], "reference": row["reference"], "kind": row["kind"],
-                         "title": row["title"], "snippet": snippet, "date": row["date"], "score": 1.0})
-            facets.setdefault(row["kind"], 0)
-            facets[row["kind"]] += 1
+            hits.append(SearchHit(
+                id=f"{row['id']}:{row['version']}", record_id=row["id"], version=row["version"],
+                kind=row["kind"], reference=row["reference"], title=row["title"], snippet=snippet,
+                speaker=None, party=None, role=None, organisation=[],
+                dates={"date": row["date"]} if row["date"] else {}, score=1.0, status=row["status"],
+            ))
+            kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
         start = (params.page - 1) * params.page_size
-        return {"hits": hits[start:start + params.page_size], "total": len(hits),
-                "facets": {"kind": facets}, "parsed_query": f"text:{params.q}"}
+        return SearchResult(total=len(hits), page=params.page, page_size=params.page_size,
+                            hits=hits[start:start + params.page_size],
+                            facets={"kind": sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))},
+                            parsed_query=f"text:{params.q}")
 
 
 @dataclass
@@ -89,7 +99,7 @@ def make_scenario(tmp_path: Path, **overrides: Any) -> Iterator[Scenario]:
     settings = WebSettings(data_dir=tmp_path / "data", search_enabled=False, **overrides)
     service = ArchiveService(settings, search=False)
     index = FakeIndex(service)
-    service.search = index
+    service.search = index  # type: ignore[assignment]  # the double stands in for SearchProjection
     archivist = create_token(settings.resolved_tokens_file, Role.ARCHIVIST, "arkivar-test")
     auditor = create_token(settings.resolved_tokens_file, Role.AUDITOR, "revisor-test")
     app = create_app(settings, service)
