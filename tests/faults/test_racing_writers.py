@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,7 +46,9 @@ def node(tmp_path: Path) -> Iterator[Scenario]:
     yield from make_scenario(tmp_path, write_rate_per_minute=10_000)
 
 
-def test_eight_racing_writers_twenty_rounds_exactly_one_winner_each(node: Scenario) -> None:
+def test_eight_racing_writers_twenty_rounds_exactly_one_winner_each(
+    node: Scenario, figures: Callable[[str], None]
+) -> None:
     # Given a registered person at version 1,
     person = node.post("/api/people", {"name": "Kari Nordmann", "party": "Sp"})
     version = person["version"]
@@ -61,6 +63,6 @@ def test_eight_racing_writers_twenty_rounds_exactly_one_winner_each(node: Scenar
         version += 1
     # The record's history holds one version per round, no more.
     history = node.client.get(f"/api/records/{person['id']}/history", headers=node.auditor).json()
-    print(f"\nracing writers: {WRITERS} x {ROUNDS} rounds, winners per round {Counter(winners_per_round)}, "
-          f"versions {history['count']}")
+    figures(f"racing writers: {WRITERS} x {ROUNDS} rounds, winners per round {Counter(winners_per_round)}, "
+            f"versions {history['count']}")
     assert history["count"] == 1 + ROUNDS

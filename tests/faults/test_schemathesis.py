@@ -2,7 +2,7 @@
 
 A real `protokoll serve` on 127.0.0.1 with the sample records; `st run` as a client would run it,
 bounded (5 examples per operation, one worker, a fixed seed): the OpenAPI document must tell the
-truth about statuses, media types, bodies, Allow headers and what is valid. The figures are printed.
+truth about statuses, media types, bodies, Allow headers and what is valid. The figures go to the fault suite's summary.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
 
 
 @pytest.mark.parametrize("role", ["anonymous", "archivist"])
-def test_the_openapi_document_tells_the_truth(served: tuple[str, str], role: str, tmp_path: Path) -> None:
+def test_the_openapi_document_tells_the_truth(
+    served: tuple[str, str], role: str, tmp_path: Path, figures: Callable[[str], None]
+) -> None:
     base_url, token = served
     report = tmp_path / "report.json"
     # Every check, every phase; bounded by examples per operation, not by time.
@@ -65,8 +67,8 @@ def test_the_openapi_document_tells_the_truth(served: tuple[str, str], role: str
     result = json.loads(report.read_text())
     cases = result["test_cases"]
     failures = len(result["failures"])
-    print(f"\nschemathesis as {role}: {result['operations'].get('tested', result['operations'])} operations, "
-          f"{cases.get('generated', cases)} test cases, {failures} failures, {len(result['errors'])} errors, "
-          f"{result['running_time']:.1f} s")
+    figures(f"schemathesis as {role}: {result['operations'].get('tested', result['operations'])} operations, "
+            f"{cases.get('generated', cases)} test cases, {failures} failures, {len(result['errors'])} errors, "
+            f"{result['running_time']:.1f} s")
     assert failures == 0 and not result["errors"], run.stdout[-8000:]
     assert run.returncode == 0, run.stdout[-8000:]
