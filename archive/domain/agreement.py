@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from eventsourcing.domain import event
+from eventsourcing.domain import Aggregate, event
 
 from archive.domain.checks import Source, require_date, require_reason, require_text
 from archive.domain.record import Record
@@ -18,6 +18,18 @@ class Agreement(Record):
 
     KIND = "agreement"
     CORRECTABLE: ClassVar[dict[str, str]] = {"title": "text", "text": "text", "parties": "list"}
+
+    if TYPE_CHECKING:
+        # The event classes `@event` defines below, named for the type checker: the history
+        # read model has one handler per event class.
+        class Registered(Aggregate.Created): ...
+
+        class Revised(Aggregate.Event): ...
+
+        class Terminated(Aggregate.Event): ...
+
+        class Corrected(Aggregate.Event):
+            corrects_version: int
 
     @event("Registered")
     def __init__(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from eventsourcing.domain import event
+from eventsourcing.domain import Aggregate, event
 
 from archive.domain.checks import Source, optional_date, optional_text, require_reason, require_text
 from archive.domain.record import Record
@@ -32,6 +32,10 @@ class NewsUpdate(Record):
         "lede": "optional_text",
         "published_at": "date",
     }
+
+    if TYPE_CHECKING:
+        # The event class `@event("Updated")` defines, named for the type checker (see `Agreement`).
+        class Updated(Aggregate.Event): ...
 
     @event("Published")
     def __init__(

@@ -11,10 +11,12 @@ agreement say on D?" and "what did the archive say on T about D?".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import singledispatchmethod
 from typing import Any
 
-from archive.domain import require_date, require_instant
+from archive.domain import Agreement, NewsUpdate, Record, require_date, require_instant
 from archive.exceptions import InvalidCommand
 from archive.readmodels.base import Change, RecordModel, dumps, iso_utc, loads
 from archive.readmodels.db import Cursor
@@ -24,6 +26,35 @@ COLUMNS = (
     "record_id, version, kind, event_type, revision, valid_from, valid_to, valid_to_recorded_at, "
     "recorded_at, superseded_at, recorded_by, reason, source, content, position"
 )
+
+
+@dataclass
+class _NewVersion:
+    """The row a new version gets; the handler for its event class fills in what differs."""
+
+    cur: Cursor
+    change: Change
+    valid_from: str | None
+    content: dict[str, Any]
+    valid_to: str | None = None
+    valid_to_recorded_at: str | None = None
+    revision: int | None = None
+
+    @property
+    def rid(self) -> str:
+        return self.change.logged.originator_id
+
+    @property
+    def number(self) -> int:
+        return self.change.logged.originator_version
+
+    @property
+    def now(self) -> str:
+        return self.change.logged.recorded_at
+
+    @property
+    def view(self) -> dict[str, Any]:
+        return self.change.view
 
 
 class History(RecordModel):
@@ -57,77 +88,127 @@ class History(RecordModel):
 
     def _record_version(self, cur: Cursor, change: Change, pending: list[tuple[object, ...]]) -> tuple[object, ...]:
         """The new version's row; earlier rows are updated in place (pending ones written first)."""
-        logged, view = change.logged, change.view
+        logged = change.logged
         if logged.originator_version > 1 and pending:
             self._insert(cur, pending)  # updates below must see every earlier row
-        event, kind, rid, now = logged.event, change.kind, logged.originator_id, logged.recorded_at
-        etype = logged.event_type
-        valid_from, valid_to, vtra, revision = change.valid_from, None, None, None
-        content = view
-        if kind == "agreement":
-            if etype == "Corrected":
-                corrected = revision_of_version(view, event.corrects_version)
-                if corrected is None:
-                    raise InvalidCommand(f"stored correction names no revision: {rid} v{logged.originator_version}")
-                old = self._open_row_of_revision(cur, rid, corrected["number"])
-                content = revision_view(view, corrected)
-                revision = corrected["number"]
-                if old is not None:
-                    valid_from, valid_to, vtra = old["valid_from"], old["valid_to"], old["valid_to_recorded_at"]
-                    self._supersede(cur, rid, old["version"], now)
-            elif etype in ("Registered", "Revised"):
-                if etype == "Revised":
-                    self._end_open_periods(cur, rid, view["effective_from"], now)
-                revision = view["revisions"][-1]["number"]
-                content = revision_view(view, view["revisions"][-1])
-                valid_from = view["effective_from"]
-            elif etype == "Terminated":
-                self._end_open_periods(cur, rid, view["effective_to"], now)
-                revision = view["revisions"][-1]["number"]
-                valid_from = view["effective_to"]
-            else:  # screening and other administrative changes: same valid period, new record time
-                old = self._latest_current(cur, rid)
-                if old is not None:
-                    revision = old["revision"]
-                    base = loads(old["content"])
-                    base.update({k: content[k] for k in ("restricted", "restriction_basis", "public_title", "version")})
-                    content = base
-                    valid_from, valid_to, vtra = old["valid_from"], old["valid_to"], old["valid_to_recorded_at"]
-                    self._supersede(cur, rid, old["version"], now)
-        elif kind == "news" and etype == "Updated" and valid_from is not None:
-            # An update published on a known day is a new version in the world: it ends the
-            # previous version's valid period (as an agreement's revision does), and the earlier
-            # version stays what the archive holds for the days before it.
-            self._end_open_periods(cur, rid, valid_from, now)
-        elif kind == "news" and logged.originator_version > 1:
-            # Corrections, screening, an update of unknown date: a new record-time version of
-            # the latest one, keeping its end of valid time.
-            old = self._latest_current(cur, rid)
-            if old is not None:
-                valid_to, vtra = old["valid_to"], old["valid_to_recorded_at"]
-                self._supersede(cur, rid, old["version"], now)
-        elif logged.originator_version > 1:
-            cur.execute(
-                "UPDATE rm_history SET superseded_at = ? WHERE record_id = ? AND superseded_at IS NULL",
-                (now, rid),
-            )
+        row = _NewVersion(cur, change, valid_from=change.valid_from, content=change.view)
+        self._place(logged.event, row)
+        event = logged.event
         source = getattr(event, "source", None)
         return (
-                rid,
-                view["version"],
-                kind,
-                etype,
-                revision,
-                valid_from,
-                valid_to,
-                vtra,
-                now,
-                getattr(event, "recorded_by", None),
-                getattr(event, "reason", None),
-                dumps(source) if source else None,
-                change.view_json if content is view else dumps(content),
-                logged.position,
+            row.rid,
+            change.view["version"],
+            change.kind,
+            logged.event_type,
+            row.revision,
+            row.valid_from,
+            row.valid_to,
+            row.valid_to_recorded_at,
+            row.now,
+            getattr(event, "recorded_by", None),
+            getattr(event, "reason", None),
+            dumps(source) if source else None,
+            change.view_json if row.content is change.view else dumps(row.content),
+            logged.position,
+        )
+
+    # One handler per event class: where the new version sits on both time axes, and what it
+    # does to the rows before it.
+
+    @singledispatchmethod
+    def _place(self, event: object, row: _NewVersion) -> None:
+        """Any other record's later version supersedes its current rows in record time."""
+        self._supersede_current(row)
+
+    def _supersede_current(self, row: _NewVersion) -> None:
+        if row.number > 1:
+            row.cur.execute(
+                "UPDATE rm_history SET superseded_at = ? WHERE record_id = ? AND superseded_at IS NULL",
+                (row.now, row.rid),
             )
+
+    @_place.register
+    def _agreement_registered(self, event: Agreement.Registered, row: _NewVersion) -> None:
+        """The first revision, valid from the agreement's `effective_from`."""
+        self._open_revision(row)
+
+    @_place.register
+    def _agreement_revised(self, event: Agreement.Revised, row: _NewVersion) -> None:
+        """A new revision ends the valid period of the one before and starts its own."""
+        self._end_open_periods(row.cur, row.rid, row.view["effective_from"], row.now)
+        self._open_revision(row)
+
+    def _open_revision(self, row: _NewVersion) -> None:
+        latest = row.view["revisions"][-1]
+        row.revision = latest["number"]
+        row.content = revision_view(row.view, latest)
+        row.valid_from = row.view["effective_from"]
+
+    @_place.register
+    def _agreement_terminated(self, event: Agreement.Terminated, row: _NewVersion) -> None:
+        """The agreement ends: open valid periods end on `effective_to`, from which this version holds."""
+        self._end_open_periods(row.cur, row.rid, row.view["effective_to"], row.now)
+        row.revision = row.view["revisions"][-1]["number"]
+        row.valid_from = row.view["effective_to"]
+
+    @_place.register
+    def _agreement_corrected(self, event: Agreement.Corrected, row: _NewVersion) -> None:
+        """A correction replaces the version of the revision it corrects, keeping its valid period."""
+        corrected = revision_of_version(row.view, event.corrects_version)
+        if corrected is None:
+            raise InvalidCommand(f"stored correction names no revision: {row.rid} v{row.number}")
+        old = self._open_row_of_revision(row.cur, row.rid, corrected["number"])
+        row.content = revision_view(row.view, corrected)
+        row.revision = corrected["number"]
+        if old is not None:
+            row.valid_from, row.valid_to = old["valid_from"], old["valid_to"]
+            row.valid_to_recorded_at = old["valid_to_recorded_at"]
+            self._supersede(row.cur, row.rid, old["version"], row.now)
+
+    @_place.register
+    def _screened(self, event: Record.Restricted | Record.Released, row: _NewVersion) -> None:
+        """Screening events are `Record`'s, the same class for every kind: an agreement's or a news
+        update's keeps its valid period (as their other administrative changes do); any other
+        kind's supersedes its current rows."""
+        if row.change.kind == "agreement":
+            self._agreement_changed(row)
+        elif row.change.kind == "news":
+            self._news_changed(event, row)
+        else:
+            self._supersede_current(row)
+
+    def _agreement_changed(self, row: _NewVersion) -> None:
+        """Screening and other administrative changes: same revision and valid period, new record time."""
+        old = self._latest_current(row.cur, row.rid)
+        if old is not None:
+            row.revision = old["revision"]
+            base = loads(old["content"])
+            base.update({k: row.view[k] for k in ("restricted", "restriction_basis", "public_title", "version")})
+            row.content = base
+            row.valid_from, row.valid_to = old["valid_from"], old["valid_to"]
+            row.valid_to_recorded_at = old["valid_to_recorded_at"]
+            self._supersede(row.cur, row.rid, old["version"], row.now)
+
+    @_place.register
+    def _news_updated(self, event: NewsUpdate.Updated, row: _NewVersion) -> None:
+        """An update published on a known day is a new version in the world: it ends the previous
+        version's valid period (as an agreement's revision does), and the earlier version stays
+        what the archive holds for the days before it. One of unknown date is a change like any other."""
+        if row.valid_from is None:
+            self._news_changed(event, row)
+        else:
+            self._end_open_periods(row.cur, row.rid, row.valid_from, row.now)
+
+    @_place.register
+    def _news_changed(self, event: NewsUpdate.Event, row: _NewVersion) -> None:
+        """Corrections, screening, an update of unknown date: a new record-time version of the
+        latest one, keeping its end of valid time."""
+        if row.number == 1:
+            return
+        old = self._latest_current(row.cur, row.rid)
+        if old is not None:
+            row.valid_to, row.valid_to_recorded_at = old["valid_to"], old["valid_to_recorded_at"]
+            self._supersede(row.cur, row.rid, old["version"], row.now)
 
     def _end_open_periods(self, cur: Cursor, rid: str, end: str | None, now: str) -> None:
         cur.execute(
