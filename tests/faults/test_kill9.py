@@ -18,12 +18,13 @@ import signal
 import sqlite3
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import REPO
 from tests.e2e.conftest import PROTOKOLL, free_port, wait_until_healthy
@@ -122,7 +123,9 @@ def kill_when(process: subprocess.Popen[str], reached: Callable[[], bool]) -> bo
             return False
         except subprocess.TimeoutExpired:
             waited += PAUSE
-            assert waited < WAIT_SECONDS, "the kill point was never reached"
+            if waited >= WAIT_SECONDS:
+                process.kill()
+                raise AssertionError(f"the kill point was not reached in {WAIT_SECONDS} s") from None
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     return process.returncode == -signal.SIGKILL
@@ -209,8 +212,10 @@ def test_kill9_during_import(tmp_path: Path, figures: Callable[[str], None]) -> 
     for round_no, point in enumerate(IMPORT_KILL_POINTS):
         data_dir = tmp_path / f"round-{round_no}"
         # when an import of the same folder into an empty archive is killed at this round's point,
-        process = subprocess.Popen([*PROTOKOLL, "import", str(folder), "--json", "--data-dir", str(data_dir)],
-                                   cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+        # (its stderr goes to a file: an undrained pipe could fill and stall it before the kill point)
+        with (tmp_path / f"round-{round_no}.stderr").open("w") as errors:
+            process = subprocess.Popen([*PROTOKOLL, "import", str(folder), "--json", "--data-dir", str(data_dir)],
+                                       cwd=REPO, stdout=subprocess.PIPE, stderr=errors, text=True, env=ENV)
         lines: queue.Queue[str] = queue.Queue()
         pump = read_lines(process.stdout, lines)
         seen = [0]
@@ -329,13 +334,20 @@ class Client(threading.Thread):
             return max((w.answer["position"] for w in self.acknowledged), default=0)
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
+def start_server(data_dir: Path, log: Path) -> tuple[subprocess.Popen[str], str]:
+    """`protokoll serve` on a free port, healthy; its log goes to `log` (a pipe nobody reads could fill)."""
     port = free_port()
-    process = subprocess.Popen(
-        [*PROTOKOLL, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir),
-         "--log-level", "warning"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [*PROTOKOLL, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir),
+             "--log-level", "warning"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors, text=True, env=ENV)
     base_url = f"http://127.0.0.1:{port}"
-    wait_until_healthy(base_url, process)
+    try:
+        wait_until_healthy(base_url, process)
+    except RuntimeError as exc:
+        process.kill()
+        process.wait(timeout=30)
+        raise RuntimeError(f"{exc}; its log ends: {log.read_text()[-3000:]}") from None
     return process, base_url
 
 
@@ -366,7 +378,20 @@ def wait_converged(http: httpx.Client, process: subprocess.Popen[str]) -> bool:
     return False
 
 
-def test_kill9_while_serving_writes(tmp_path: Path, figures: Callable[[str], None]) -> None:
+@pytest.fixture
+def servers() -> Iterator[list[subprocess.Popen[str]]]:
+    """The servers a test started; any still running when it ends (a failed assertion) is killed."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def test_kill9_while_serving_writes(
+    tmp_path: Path, servers: list[subprocess.Popen[str]], figures: Callable[[str], None]
+) -> None:
     data_dir = tmp_path / "data"
     made = cli(data_dir, "token", "create", "--role", "archivist", "--name", "arkivar-drepetest")
     assert made.returncode == 0, made.stderr
@@ -378,7 +403,8 @@ def test_kill9_while_serving_writes(tmp_path: Path, figures: Callable[[str], Non
     pending: tuple[Write, int] | None = None  # last round's in-flight write and the log head before it
     for round_no in range(ROUNDS + 1):
         # Given a server (re)started on the archive the previous round's kill left,
-        process, base_url = start_server(data_dir)
+        process, base_url = start_server(data_dir, tmp_path / f"serve-{round_no}.log")
+        servers.append(process)
         with httpx.Client(base_url=base_url, timeout=60, headers={"Authorization": f"Bearer {token}"}) as http:
             # its read models reach the log head,
             converged += wait_converged(http, process) if round_no else 0
