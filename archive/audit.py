@@ -195,11 +195,13 @@ def verify_archive(service: ArchiveService, checkpoint_texts: list[str], public_
         ledger_root=service.ledger.head()[1] if stored else None,
     )
     problems, first_bad = list(report.problems), report.first_bad
-    damaged = _first_undecodable(service, events[len(stored):])
+    # The ledger hashes stored bytes and goes on past an event nobody can decode; the record read
+    # models stop just before it, so the events past the lowest of them are the ones to decode.
+    decoded_up_to = min(p.position() for p in service.records if p.needs_decoded)
+    damaged = _first_undecodable(service, [e for e in events if e.notification_id > decoded_up_to])
     if damaged is not None:
-        # The ledger stops where the read models stopped: the leaf it never recorded is the damaged one.
         event, error = damaged
-        reason = (f"cannot be decoded ({error}): the read models and the ledger stopped before it; "
+        reason = (f"cannot be decoded ({error}): the record read models stopped before it; "
                   "its stored bytes were changed or written by other software")
         problems.insert(0, f"leaf {event.leaf_index} (notification {event.notification_id}, originator "
                            f"{event.originator_id} v{event.originator_version}) {reason}")

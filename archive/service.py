@@ -19,7 +19,7 @@ from archive.readmodels.db import ReadDatabase, open_read_database
 from archive.readmodels.history import History
 from archive.readmodels.ledger import Ledger
 from archive.readmodels.people import People
-from archive.readmodels.records import RecordProjections
+from archive.readmodels.records import ModelProjection, record_projections
 from archive.readmodels.runner import ProjectionRunner
 
 if TYPE_CHECKING:  # built in _make_search only when search is enabled (the composition root)
@@ -44,10 +44,11 @@ class ArchiveService:
             self.history = History(self.db)
             self.people = People(self.db)
             self.ledger = Ledger(self.db)
-            self.records = RecordProjections(
+            # One projection per model (each stops alone), the record models fed from one shared replay.
+            self.records: list[ModelProjection] = record_projections(
                 self.db, [self.catalog, self.history, self.people, self.ledger], load=self.archive.record_at
             )
-        self.projections: list[Projection] = [self.records]
+        self.projections: list[Projection] = list(self.records)
         self.runner = ProjectionRunner(
             "readmodels",
             self.archive.recorder,
@@ -73,7 +74,10 @@ class ArchiveService:
             self.archive.mapper.to_domain_event,
             [self.search],
             batch_size=max(self.settings.projection_batch_size, 1000),
+            # The index re-derives a record's documents from history and the catalog, so it can
+            # never be further on than they are: where they stop at a bad event, it waits too.
             upstream=self.runner,
+            reads=(self.catalog.name, self.history.name),
         )
         self.runner.on_advance(self.search_runner.wake)
 
@@ -127,33 +131,37 @@ class ArchiveService:
         return result
 
     def catch_up(self, progress: Callable[[int], None] | None = None, *, strict: bool = True) -> None:
-        """Process the log to its head; `strict=False` leaves a stopped group stopped (status reports it)."""
+        """Process the log to its head; `strict=False` leaves a stopped projection stopped (status reports it)."""
         for runner in self.runners:
             try:
                 runner.catch_up(progress)
-            except (PoisonEvent, StorageFailure):
+            except Exception:  # noqa: BLE001 - recorded on the projection that stopped; status reports it
                 if strict:
                     raise
 
     # Operations ----------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
-        """The log's head, every read model's position and lag, and why any group has stopped."""
+        """The log's head, every read model's position and lag, and why any of them stopped.
+
+        Each projection stops on its own: `stopped` has one entry per stopped projection, naming
+        the event (notification id, record, reference) and the error.
+        """
         head = self.runner.head()
         models: dict[str, Any] = {}
         stopped: list[dict[str, Any]] = []
         for runner in self.runners:
-            error = runner.error
-            upstream = runner.upstream
-            if error is None and upstream is not None and runner.position() >= upstream.position():
-                error = upstream.error  # waiting at the point where the group it reads stopped
-            reason = str(error) if error else None
+            errors = runner.errors()
+            waiting = runner.upstream_error()  # waiting at the point where the models it reads stopped
             for projection in runner.projections:
-                parts = projection.parts() if hasattr(projection, "parts") else {projection.name: projection.position()}
-                for name, position in parts.items():
-                    models[name] = {"position": position, "lag": head - position, "error": reason}
-            if runner.error is not None:
-                stopped.append(self._stop_report(runner.name, runner.position(), runner.error))
+                position = projection.position()
+                error = errors.get(projection.name)
+                reason = str(error) if error is not None else None
+                if reason is None and waiting is not None:
+                    reason = f"waits where the read models it reads stopped: {waiting}"
+                models[projection.name] = {"position": position, "lag": head - position, "error": reason}
+                if error is not None:
+                    stopped.append(self._stop_report(projection.name, position, error))
         return {"head": head, "backend": "postgresql" if self.settings.is_postgres else "sqlite",
                 "read_models": models, "stopped": stopped}
 
@@ -177,7 +185,7 @@ class ArchiveService:
         position = runner.position() if runner is not None else 0
         error = None
         if runner is not None:
-            error = runner.error or (runner.upstream.error if runner.upstream is not None else None)
+            error = runner.error or runner.upstream_error()
         reason = None
         if error is not None:
             reason = f"the search index stopped at {position}: {error}"
@@ -199,8 +207,7 @@ class ArchiveService:
         return True, "ok"
 
     def digests(self) -> dict[str, str]:
-        out = {m.name: m.digest() for m in self.records.models}
-        out.update({p.name: p.digest() for p in self.projections if p is not self.records})
+        out = {p.name: p.digest() for p in self.projections}
         if self.search is not None:
             out[self.search.name] = self.search.digest()
         return out
@@ -213,5 +220,7 @@ class ArchiveService:
         from archive.readmodels.rebuild import rebuild
 
         digests = rebuild(self, progress)
-        self.records.states.forget()
+        for projection in self.records:
+            if projection.replay is not None:
+                projection.replay.forget()
         return digests

@@ -23,8 +23,9 @@ class LoggedEvent:
     originator_version: int
     topic: str
     state: bytes  # the stored bytes, exactly as recorded (the ledger hashes these)
-    event: Any  # the domain event object
+    event: Any  # the domain event object (None when it cannot be decoded: see `poison`)
     recorded_at: str  # the event's timestamp (record time) as fixed-width UTC text
+    poison: Any = None  # a PoisonEvent naming why the stored event cannot be read, if it cannot
 
     @property
     def event_type(self) -> str:
@@ -48,6 +49,9 @@ class Projection(ABC):
     """A read model. Each processes batches atomically together with its tracking position."""
 
     name: str
+    # Whether `process` reads the decoded event: such a projection stops before an event that cannot
+    # be decoded; one that reads only the stored bytes and the topic goes on past it.
+    needs_decoded: bool = True
 
     @abstractmethod
     def position(self) -> int:
@@ -71,6 +75,7 @@ class RecordModel(ABC):
 
     name: str
     tables: tuple[str, ...] = ()
+    needs_replay = True  # fed the record states the domain replay gives (the ledger reads stored bytes)
     digest_queries: tuple[str, ...] = ()
 
     def __init__(self, db: ReadDatabase) -> None:

@@ -1,99 +1,143 @@
-"""The read models (catalog, history, people, ledger) fed from one shared replay.
+"""The read models (catalog, history, people, ledger), each its own projection, sharing one replay.
 
-Each model keeps its own tracking row, but the group commits one transaction per batch:
-the replay of the domain events (the costly part) is done once, and every model's rows and
-position become durable together — exactly once, resumable, rebuildable.
+Each model commits its rows and its own tracking position in its own transaction, so one that
+cannot take an event stops alone, just before it, while the others go on. The replay of the
+domain events (the costly part) is still done once per batch: models at the same position are
+handed the same replayed changes (`SharedReplay`). The ledger hashes the stored bytes and needs
+no replay at all, so it goes on past an event nobody can decode.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from archive.faults import PoisonEvent
 from archive.readmodels.base import Change, LoggedEvent, Projection, RecordModel, dumps, loads
-from archive.readmodels.db import ReadDatabase
+from archive.readmodels.db import Cursor, ReadDatabase
 from archive.readmodels.replay import LoadRecord, RecordStates, is_record_topic
 
 log = logging.getLogger(__name__)
 
-# The group's own tracking row: the lock PostgreSQL nodes take turns on, and the replay's position.
-STATES = "record_states"
 # Earlier versions kept the replay's states in this table; the event store is read instead now.
 LEGACY_TABLES = ("rm_record_state",)
 
 
-class RecordProjections(Projection):
-    name = "records"
+@dataclass(frozen=True)
+class Replayed:
+    """The record changes of a run of events, and the event the replay could not pass (if any)."""
 
-    def __init__(self, db: ReadDatabase, models: Sequence[RecordModel], load: LoadRecord) -> None:
-        self.db = db
-        self.models = list(models)
+    changes: list[Change]
+    failure: PoisonEvent | None
+
+
+class SharedReplay:
+    """The domain replay, done once for every model asking for the same run of events.
+
+    States come from a cache checked by version (`RecordStates`), so a model that lags behind
+    the others replays its own run correctly (missing states are read from the event store).
+    """
+
+    def __init__(self, load: LoadRecord) -> None:
         self.states = RecordStates(load)
-        with db.transaction() as cur:
-            cur.execute("CREATE TABLE IF NOT EXISTS rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
-            for name in [STATES, *(m.name for m in self.models)]:
-                cur.execute(
-                    "INSERT INTO rm_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", (name,)
-                )
-            for model in self.models:
-                model.create(cur)
-        positions = self.parts()
-        if len(set(positions.values())) > 1:
-            # They only ever commit together; unequal positions mean a model was dropped by hand.
-            log.warning("record read models out of step %s: rebuilding them", positions)
-            self.reset()
+        self._last: tuple[tuple[int, int, int], Replayed] | None = None
 
-    def parts(self) -> dict[str, int]:
-        with self.db.read() as cur:
-            rows = cur.execute("SELECT name, position FROM rm_tracking").fetchall()
-        known = {r["name"]: int(r["position"]) for r in rows}
-        return {name: known.get(name, 0) for name in [STATES, *(m.name for m in self.models)]}
+    def changes(self, events: Sequence[LoggedEvent]) -> Replayed:
+        key = (events[0].position, events[-1].position, len(events)) if events else (0, 0, 0)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        changes: list[Change] = []
+        failure = None
+        for logged in events:
+            if not is_record_topic(logged.topic):
+                continue
+            try:
+                record = self.states.advance(logged.originator_id, logged.event)
+                if record is None:
+                    continue
+                # The live object moves on with the next event: keep a copy of now.
+                view_json = dumps(record.view())
+                changes.append(Change(logged, record.KIND, loads(view_json), view_json, record.valid_from()))
+            except Exception as exc:  # noqa: BLE001 - the domain cannot apply this event: name it
+                self.states.forget()  # a half-applied event may have changed a cached object
+                failure = PoisonEvent(logged.position, logged.originator_id, logged.originator_version,
+                                      logged.topic, exc, "replay")
+                break
+        result = Replayed(changes, failure)
+        # A failure is not kept: it may be passing (the event store unreachable), and a retry must ask again.
+        self._last = (key, result) if failure is None else None
+        self.states.committed()
+        return result
+
+    def forget(self) -> None:
+        self._last = None
+        self.states.forget()
+
+
+def ensure_tracking(cur: Cursor, name: str) -> None:
+    cur.execute("CREATE TABLE IF NOT EXISTS rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+    cur.execute("INSERT INTO rm_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", (name,))
+
+
+class ModelProjection(Projection):
+    """One read model as a projection: its rows and its tracking row in one transaction per batch."""
+
+    def __init__(self, model: RecordModel, replay: SharedReplay | None) -> None:
+        self.model = model
+        self.name = model.name
+        self.db: ReadDatabase = model.db
+        self.replay = replay
+        # Only models fed record states need the decoded event; the ledger reads stored bytes.
+        self.needs_decoded = replay is not None
+        with self.db.transaction() as cur:
+            ensure_tracking(cur, self.name)
+            model.create(cur)
 
     def position(self) -> int:
-        return min(self.parts().values())
+        return self.model.position()
 
     def process(self, events: Sequence[LoggedEvent], up_to: int) -> None:
-        try:
+        changes: list[Change] = []
+        failure = None
+        if self.replay is not None:
+            replayed = self.replay.changes(events)
+            changes, failure = replayed.changes, replayed.failure
+            if failure is not None:  # stop exactly before the event the domain could not apply
+                events = [e for e in events if e.position < failure.notification_id]
+                up_to = events[-1].position if events else 0
+        if events:
             with self.db.transaction() as cur:
                 # FOR UPDATE: API nodes sharing one PostgreSQL database take turns per batch.
                 lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
-                row = cur.execute(f"SELECT position FROM rm_tracking WHERE name = ?{lock}", (STATES,)).fetchone()
+                row = cur.execute(f"SELECT position FROM rm_tracking WHERE name = ?{lock}", (self.name,)).fetchone()
                 done = int(row["position"]) if row else 0
-                changes = []
-                for logged in events:
-                    if logged.position <= done or not is_record_topic(logged.topic):
-                        continue
-                    record = self.states.advance(logged.originator_id, logged.event)
-                    if record is not None:
-                        # The live object moves on with the next event: keep a copy of now.
-                        view_json = dumps(record.view())
-                        changes.append(Change(logged, record.KIND, loads(view_json), view_json, record.valid_from()))
-                fresh = [e for e in events if e.position > done]
-                for model in self.models:
-                    model.apply(cur, changes)
-                    model.apply_events(cur, fresh)
-                cur.executemany(
-                    "UPDATE rm_tracking SET position = ? WHERE name = ? AND position < ?",
-                    [(up_to, name, up_to) for name in [STATES, *(m.name for m in self.models)]],
-                )
-        except BaseException:
-            self.states.forget()
-            raise
-        self.states.committed()
+                if up_to > done:
+                    self.model.apply(cur, [c for c in changes if c.logged.position > done])
+                    self.model.apply_events(cur, [e for e in events if e.position > done])
+                    cur.execute("UPDATE rm_tracking SET position = ? WHERE name = ? AND position < ?",
+                                (up_to, self.name, up_to))
+        if failure is not None:
+            raise failure
 
     def reset(self) -> None:
         with self.db.transaction() as cur:
-            for table in [*LEGACY_TABLES, *(t for m in self.models for t in m.tables)]:
+            for table in self.model.tables:
                 cur.execute(f"DROP TABLE IF EXISTS {table}")
-            for model in self.models:
-                model.create(cur)
-            cur.executemany(
-                "UPDATE rm_tracking SET position = 0 WHERE name = ?",
-                [(name,) for name in [STATES, *(m.name for m in self.models)]],
-            )
-        self.states.forget()
+            self.model.create(cur)
+            ensure_tracking(cur, self.name)
+            cur.execute("UPDATE rm_tracking SET position = 0 WHERE name = ?", (self.name,))
+        if self.replay is not None:
+            self.replay.forget()
 
     def digest(self) -> str:
-        import hashlib
+        return self.model.digest()
 
-        return hashlib.sha256("".join(m.digest() for m in self.models).encode()).hexdigest()
+
+def record_projections(db: ReadDatabase, models: Sequence[RecordModel], load: LoadRecord) -> list[ModelProjection]:
+    """One projection per model; every model but the ledger is fed from one shared replay."""
+    replay = SharedReplay(load)
+    with db.transaction() as cur:
+        for table in LEGACY_TABLES:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+    return [ModelProjection(m, replay if m.needs_replay else None) for m in models]

@@ -1,4 +1,9 @@
-"""Follows the notification log and feeds projections in batches, one transaction per batch.
+"""Follows the notification log and feeds projections in batches, each in its own transaction.
+
+A batch is read once from the lowest position of the projections that are running and decoded
+once; every projection takes the events it has not processed. One that fails stops alone and is
+tried again every `retry_after` seconds, so a bad event or a bug in one read model never holds
+the others back (the stopped one's error names the event; `protokoll status` shows it).
 
 eventsourcing's SQLite recorder has no `subscribe()`, so the runner reads
 `select_notifications` from the lowest tracked position. The application wakes it on every
@@ -27,7 +32,12 @@ Decoder = Callable[[Notification], Any]
 
 
 class ProjectionRunner:
-    """Runs a group of projections over one log, in a background thread or on demand."""
+    """Runs a group of projections over one log, in a background thread or on demand.
+
+    Each projection has its own position and its own error: one that cannot take an event
+    stops just before it (and is retried now and then), the others go on. An event that
+    cannot be decoded stops only the projections that read decoded events (`needs_decoded`).
+    """
 
     def __init__(
         self,
@@ -39,6 +49,8 @@ class ProjectionRunner:
         batch_size: int = 500,
         poll_interval: float = 0.5,
         upstream: ProjectionRunner | None = None,
+        reads: Sequence[str] = (),
+        retry_after: float = 1.0,
     ) -> None:
         self.name = name
         self.recorder = recorder
@@ -47,7 +59,11 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.upstream = upstream  # a runner whose models this group reads (search reads history)
+        self.reads = tuple(reads)  # which of the upstream's projections (all when empty)
+        self.retry_after = retry_after
         self._positions = {p.name: p.position() for p in self.projections}
+        self._errors: dict[str, BaseException] = {}
+        self._retry_at: dict[str, float] = {}
         self._changed = threading.Condition()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -55,25 +71,47 @@ class ProjectionRunner:
         self._thread: threading.Thread | None = None
         self._listener: threading.Thread | None = None
         self._subscription: Any = None
-        self.error: BaseException | None = None
+        self._group_error: BaseException | None = None  # the log itself could not be read
         self._advanced: list[Callable[[int], None]] = []
 
     def on_advance(self, listener: Callable[[int], None]) -> None:
         """Call listener with the new position after every batch (downstream runners wake)."""
         self._advanced.append(listener)
 
-    # Positions ---------------------------------------------------------------------------
+    # Positions and errors ----------------------------------------------------------------
 
     def positions(self) -> dict[str, int]:
         return dict(self._positions)
 
-    def position(self) -> int:
-        return min(self._positions.values(), default=0)
+    def position(self, of: Sequence[str] = ()) -> int:
+        """The lowest position of the group (or of the named projections)."""
+        return min((v for k, v in self._positions.items() if not of or k in of), default=0)
+
+    def errors(self) -> dict[str, BaseException]:
+        """Why each stopped projection stopped (the log itself unreadable stops them all)."""
+        if self._group_error is not None:
+            return {p.name: self._group_error for p in self.projections}
+        return dict(self._errors)
+
+    @property
+    def error(self) -> BaseException | None:
+        """Why the group (or the first of its projections that stopped) stopped, or None."""
+        errors = self.errors()
+        return next((errors[p.name] for p in self.projections if p.name in errors), None)
+
+    def upstream_error(self) -> BaseException | None:
+        """Why the models this group reads stopped, when this group waits where they stopped."""
+        if self.upstream is None or self.position() < self.upstream.position(self.reads):
+            return None
+        errors = self.upstream.errors()
+        return next((errors[n] for n in (self.reads or errors) if n in errors), None)
 
     def reload_positions(self) -> None:
-        """Re-read each projection's durable position (after a reset)."""
+        """Re-read each projection's durable position (after a reset or a swap)."""
         with self._changed:
             self._positions = {p.name: p.position() for p in self.projections}
+            self._errors.clear()
+            self._retry_at.clear()
 
     def head(self) -> int:
         return int(self.recorder.max_notification_id() or 0)
@@ -81,12 +119,16 @@ class ProjectionRunner:
     # Driving -----------------------------------------------------------------------------
 
     def step(self) -> int:
-        """Process one batch; returns how many notifications were read."""
+        """Process one batch; returns how many notifications a projection took in (0: nothing to do)."""
         with self._step_lock:
-            start = self.position()
+            now = time.monotonic()
+            due = [p for p in self.projections if self._retry_at.get(p.name, 0.0) <= now]
+            if not due:
+                return 0
+            start = min(self._positions[p.name] for p in due)
             if self.upstream is not None:
-                ceiling = self.upstream.position()
-                if ceiling <= start:
+                ceiling: int | None = self.upstream.position(self.reads)
+                if ceiling is not None and ceiling <= start:
                     return 0
             else:
                 ceiling = None
@@ -95,36 +137,79 @@ class ProjectionRunner:
             )
             if not notifications:
                 return 0
-            batch = []
-            for n in notifications:
-                try:
-                    batch.append(self._logged(n))
-                except Exception as exc:  # noqa: BLE001 - any unreadable event stops the group here
-                    if not batch:  # everything before it has been processed: stop, naming it
-                        raise PoisonEvent(n.id, str(n.originator_id), n.originator_version, n.topic, exc,
-                                          self.name) from exc
-                    break  # process the readable events before it first
-            up_to = batch[-1].position
-            for projection in self.projections:
-                done = self._positions[projection.name]
-                if done >= up_to:
-                    continue
-                try:
-                    projection.process([e for e in batch if e.position > done], up_to)
-                except Exception as exc:
-                    failure = as_storage_failure(exc, location_of(projection))
-                    if failure is None:
-                        raise
-                    raise failure from exc
-                with self._changed:
-                    self._positions[projection.name] = up_to
-                    self._changed.notify_all()
-            for listener in self._advanced:
-                listener(up_to)
-            return len(batch)
+            batch = [self._logged(n) for n in notifications]
+            taken = 0
+            for projection in due:
+                taken = max(taken, self._feed(projection, batch))
+            with self._changed:
+                self._changed.notify_all()
+            if taken:
+                for listener in self._advanced:
+                    listener(self.position())
+            return taken
+
+    def _feed(self, projection: Projection, batch: list[LoggedEvent]) -> int:
+        """Give one projection the events of the batch it has not processed; returns how many."""
+        done = self._positions[projection.name]
+        events = [e for e in batch if e.position > done]
+        if not events:
+            return 0
+        poison = None
+        if projection.needs_decoded:
+            poison = next((e.poison for e in events if e.poison is not None), None)
+            if poison is not None:  # everything before it first; it stops this projection only
+                events = [e for e in events if e.position < poison.notification_id]
+        try:
+            if events:
+                projection.process(events, events[-1].position)
+        except Exception as exc:  # noqa: BLE001 - this projection stops here, the others go on
+            failure: BaseException = exc
+            if not isinstance(exc, ArchiveError):
+                failure = as_storage_failure(exc, location_of(projection)) or exc
+            self._stopped(projection, failure)
+            return 0
+        if events:
+            with self._changed:
+                self._positions[projection.name] = events[-1].position
+        if poison is not None:
+            self._stopped(projection, poison)
+        else:
+            self._running(projection)
+        return len(events)
+
+    def _stopped(self, projection: Projection, error: BaseException) -> None:
+        """Remember why the projection stopped; log it once, not on every retry."""
+        try:  # a projection may have committed part of the batch before the event it refused
+            reached = projection.position()
+        except Exception:  # noqa: BLE001 - the position stays as it was known
+            reached = self._positions[projection.name]
+        previous = self._errors.get(projection.name)
+        with self._changed:
+            self._positions[projection.name] = max(reached, self._positions[projection.name])
+            self._errors[projection.name] = error
+            self._retry_at[projection.name] = time.monotonic() + self.retry_after
+            self._changed.notify_all()  # writers waiting for a position hear it now, not at their timeout
+        if previous is None or str(previous) != str(error):
+            where = f"{self.name}/{projection.name}"
+            if isinstance(error, ArchiveError):  # named precisely already: no traceback needed
+                log.error("projection %s stopped at %d: %s", where, self._positions[projection.name], error)
+            else:
+                log.error("projection %s stopped at %d", where, self._positions[projection.name], exc_info=error)
+
+    def _running(self, projection: Projection) -> None:
+        error = self._errors.pop(projection.name, None)
+        self._retry_at.pop(projection.name, None)
+        if error is not None:
+            log.warning("projection %s/%s running again after: %s", self.name, projection.name, error)
 
     def _logged(self, n: Notification) -> LoggedEvent:
-        event = self.decode(n)
+        """The notification with its decoded event, or with the reason it cannot be decoded."""
+        try:
+            event = self.decode(n)
+            recorded_at = iso_utc(event.timestamp)  # every event the projections read carries one
+        except Exception as exc:  # noqa: BLE001 - any unreadable event is named, not raised here
+            poison = PoisonEvent(n.id, str(n.originator_id), n.originator_version, n.topic, exc, self.name)
+            return LoggedEvent(n.id, str(n.originator_id), n.originator_version, n.topic, n.state, None, "", poison)
         return LoggedEvent(
             position=n.id,
             originator_id=str(n.originator_id),
@@ -132,11 +217,18 @@ class ProjectionRunner:
             topic=n.topic,
             state=n.state,
             event=event,
-            recorded_at=iso_utc(event.timestamp),
+            recorded_at=recorded_at,
         )
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        """Process until the head of the log; returns the number of notifications read."""
+        """Process until the head of the log; returns the number of notifications read.
+
+        Stopped projections are tried again first. The others are taken as far as they go; then
+        the first projection that stopped raises its error (callers that only want the report
+        catch it: `status` shows it).
+        """
+        with self._changed:
+            self._retry_at.clear()
         total = 0
         while True:
             try:
@@ -146,13 +238,28 @@ class ProjectionRunner:
                 raise
             self._recovered()
             if count == 0:
-                return total
+                break
             total += count
             if progress is not None:
                 progress(self.position())
+        error = self.error
+        if error is not None:
+            raise error
+        return total
 
     def wake(self, _position: int | None = None) -> None:
         self._wake.set()
+
+    def _blocking(self, position: int) -> BaseException | None:
+        """Why `position` will not be reached by itself: a projection stopped below it, here or upstream."""
+        errors = self.errors()
+        for name, reached in self.positions().items():
+            if reached < position and name in errors:
+                return errors[name]
+        if self.upstream is not None and self.upstream.position(self.reads) < position:
+            upstream = self.upstream.errors()  # this group cannot pass where the models it reads stopped
+            return next((upstream[n] for n in (self.reads or list(upstream)) if n in upstream), None)
+        return None
 
     def wait(self, position: int | None, timeout: float = 10.0) -> None:
         """Block until every projection has processed `position` (a write's notification id)."""
@@ -162,14 +269,13 @@ class ProjectionRunner:
             try:
                 while self.position() < position and self.step():
                     pass
+                self._recovered()
             except Exception as exc:  # noqa: BLE001 - reported below as this group having stopped
                 self._failed(exc)
         deadline = time.monotonic() + timeout
         with self._changed:
             while self.position() < position:
-                stopped = self.error
-                if stopped is None and self.upstream is not None and self.upstream.position() < position:
-                    stopped = self.upstream.error  # this group cannot pass where the one it reads stopped
+                stopped = self._blocking(position)
                 if stopped is not None:
                     raise ProjectionTimeout(f"{self.name} stopped: {stopped}")
                 remaining = deadline - time.monotonic()
@@ -218,20 +324,21 @@ class ProjectionRunner:
                 self._wake.clear()
 
     def _failed(self, exc: BaseException) -> None:
-        """Remember why the group stopped; log it once, not on every retry."""
-        if self.error is None or str(self.error) != str(exc):
+        """The log itself could not be read: every projection of the group waits. Logged once."""
+        previous = self._group_error
+        if previous is None or str(previous) != str(exc):
             if isinstance(exc, ArchiveError):  # named precisely already: no traceback needed
                 log.error("projections %s stopped at %d: %s", self.name, self.position(), exc)
             else:
                 log.exception("projections %s stopped at %d", self.name, self.position())
-        self.error = exc
         with self._changed:
+            self._group_error = exc
             self._changed.notify_all()  # writers waiting for a position hear it now, not at their timeout
 
     def _recovered(self) -> None:
-        if self.error is not None:
-            log.warning("projections %s running again after: %s", self.name, self.error)
-            self.error = None
+        if self._group_error is not None:
+            log.warning("projections %s running again after: %s", self.name, self._group_error)
+            self._group_error = None
 
     def _listen(self) -> None:
         """PostgreSQL: wake on every notification the database announces (other nodes' writes)."""

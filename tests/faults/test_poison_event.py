@@ -1,4 +1,8 @@
-"""A stored event nobody can read stops one projection group; the archive keeps serving and says so.
+"""A stored event nobody can read stops the projections that read it; the archive keeps serving and says so.
+
+The record read models (catalog, history, people) need the decoded event and stop exactly before
+it, each with its own position and error; the ledger hashes the stored bytes and goes on to the
+head; the search index reads history, so it waits where history stopped.
 
 The poison is an event written behind the application's back (another program, a bad restore):
 a copy of a real statement event with its timestamp removed, appended to events.sqlite with
@@ -58,22 +62,40 @@ def test_a_poison_event_is_named_and_stops_nothing_else(tmp_path: Path, figures:
         assert found["count"] == 3 and found["stale"] is True and found["index_position"] < found["log_head"]
         page = live.client.get("/search", params={"q": "kollektivtrafikk"})
         assert page.status_code == 200 and "Søket er ikke à jour" in page.text
-        # and /health and /ready answer 503 naming the event and the record.
+        # and /health and /ready answer 503 naming the event and the record, once for each model it stopped.
         for route in ("/health", "/ready"):
             health = live.client.get(route)
             assert health.status_code == 503
-            stop = health.json()["stopped"][0]
-            assert stop["event"]["notification_id"] == poison_id
-            assert stop["event"]["originator_id"] == poison_record
-            assert "timestamp" in stop["event"]["error"]
+            stopped = {stop["group"]: stop for stop in health.json()["stopped"]}
+            assert sorted(stopped) == ["catalog", "history", "people"]
+            for stop in stopped.values():
+                assert stop["position"] == poison_id - 1
+                assert stop["event"]["notification_id"] == poison_id
+                assert stop["event"]["originator_id"] == poison_record
+                assert "timestamp" in stop["event"]["error"]
+        # The ledger did not stop: it hashed the poison's stored bytes and every write after it,
+        models = live.client.get("/health").json()["read_models"]
+        head = live.service.runner.head()
+        assert models["ledger"] == {"position": head, "lag": 0, "error": None}
+        assert live.service.ledger.head()[0] == head
+        # the record models each stopped exactly before the poison with their own error,
+        for name in ("catalog", "history", "people"):
+            assert models[name]["position"] == poison_id - 1
+            assert f"stored event {poison_id}" in models[name]["error"]
+        # and the index waits where history stopped, saying why.
+        assert models["search"]["position"] == poison_id - 1
+        assert "waits where the read models it reads stopped" in models["search"]["error"]
         figures(f"poison at notification {poison_id}: writes after it 202 x2, reads served "
               f"{records_before} records, search stale at {found['index_position']}/{found['log_head']}")
 
     # The operator's tools: status names the event, record and error (exit 1, no traceback),
     status = protokoll(data, "status", "--json")
     assert status.returncode == 1 and "Traceback" not in status.stderr
-    stopped = json.loads(status.stdout)["stopped"][0]
-    assert stopped["event"]["notification_id"] == poison_id and stopped["event"]["originator_id"] == poison_record
+    report = json.loads(status.stdout)
+    assert [stop["group"] for stop in report["stopped"]] == ["catalog", "history", "people"]
+    for stopped in report["stopped"]:
+        assert stopped["event"]["notification_id"] == poison_id and stopped["event"]["originator_id"] == poison_record
+    assert report["read_models"]["ledger"]["position"] == report["head"]
     human = protokoll(data, "status")
     assert f"stored event {poison_id}" in human.stdout and poison_record in human.stdout
     # rebuild refuses in one line and leaves the live read models exactly as they were,
