@@ -160,14 +160,18 @@ class PostgresDatabase(_PerThread):
 
     dialect = "postgres"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, schema: str | None = None) -> None:
         super().__init__()
         self.url = url
+        self.schema = schema  # a rebuild's scratch schema: the same SQL builds its tables there
 
     def _connect(self) -> Any:
         import psycopg
         from psycopg.rows import dict_row
 
+        if self.schema:
+            return psycopg.connect(self.url, row_factory=dict_row, autocommit=False,
+                                   options=f"-c search_path={self.schema}")
         return psycopg.connect(self.url, row_factory=dict_row, autocommit=False)
 
     @contextmanager
