@@ -15,6 +15,7 @@ from api.formatting import KIND_LABELS, reference_path
 from api.schemas import QueryDay, QueryInstant, QueryKind
 from archive.exceptions import ArchiveError, InvalidCommand
 from archive.service import ArchiveService
+from archive.values import parse_day, parse_instant
 from search.query import SearchHit, SearchParams, SearchResult, SortOrder, known_names
 
 SORTS = ("relevance", "date", "-date")
@@ -52,21 +53,18 @@ def _day(value: str | None, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidCommand(f"{name} must be a date (YYYY-MM-DD), not {value!r}") from None
+        return parse_day(value, name)
+    except ValueError as exc:
+        raise InvalidCommand(str(exc)) from None
 
 
 def _instant(value: str | None, name: str) -> datetime | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidCommand(f"{name} must be an ISO datetime, not {value!r}") from None
-    if moment.tzinfo is None:
-        raise InvalidCommand(f"{name} must carry a UTC offset (e.g. 2016-10-01T12:00:00+02:00)")
-    return moment
+        return parse_instant(value, name)
+    except ValueError as exc:
+        raise InvalidCommand(str(exc)) from None
 
 
 def _params(request: SearchRequest) -> SearchParams:

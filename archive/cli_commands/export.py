@@ -13,6 +13,7 @@ import typer
 
 from archive import audit
 from archive.cli import CliError, DataDir, open_service, settings_for
+from archive.values import parse_day
 
 export_app = typer.Typer(no_args_is_help=True, help="Export the archive: Noark 5, events, CSV.")
 
@@ -27,9 +28,9 @@ def _day(value: str | None, name: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CliError(f"{name} must be a date (YYYY-MM-DD), not {value!r}") from None
+        return parse_day(value, name)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _schemas(explicit: Path | None) -> Path:
