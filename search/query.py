@@ -188,14 +188,15 @@ def _page_bounds(params: SearchParams, notes: list[str]) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- result cache
 #
-# A search's expensive part (parse, names, filter, every match scored, total, facets, the
-# ranking) depends on the parameters, the caller's visibility and the index commit, never on
-# the page. Each index keeps it (a ResultCache in its search.readers state) per (commit
-# generation, parameters without the page), so page 2 of a query just run, and the same query
-# again, only read their page's stored fields and snippets; rendered pages are kept too. Any write makes a new generation (search.index.
-# generation_key), so nothing from before a write is served after it. include_restricted,
-# known_at and valid_at are part of the key: an anonymous answer never reaches staff or the
-# other way round. `now` only matters for valid_at without known_at, and is in the key then.
+# A search's expensive part (parse, names, filter, every match scored, total, facets, the ranking)
+# depends on the parameters, the caller's visibility and the index commit, never on the page. Each
+# index keeps it (a ResultCache in its search.readers state) per (commit generation, parameters
+# without the page), so page 2 of a query just run, and the same query again, only read their
+# page's stored fields and snippets; rendered pages are kept too. Any write makes a new generation
+# (search.index.generation_key), so nothing from before a write is served after it.
+# include_restricted, known_at and valid_at are part of the key: an anonymous answer never reaches
+# staff or the other way round. `now` only matters for valid_at without known_at, and is in the
+# key then.
 
 RANK_KEEP = 200  # ranked docnums kept per query: the first 10 pages of 20
 _RESULT_CACHE_LIMIT = 256
