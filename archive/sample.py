@@ -5,6 +5,7 @@ Every record has a natural key, so loading the sample twice records nothing new.
 
 from __future__ import annotations
 
+from archive.application import CommandResult
 from archive.service import ArchiveService
 
 BY = "sample-loader"
@@ -16,17 +17,23 @@ def load_sample(service: ArchiveService) -> int:
     app = service.archive
     created = 0
 
-    def count(result):  # type: ignore[no-untyped-def]
+    def count(result: CommandResult) -> CommandResult:
         nonlocal created
         created += int(result.created)
         return result
 
-    county = count(app.register_organisation(name="Nordvik fylkeskommune", organisation_kind="fylkeskommune", recorded_by=BY))
+    county = count(
+        app.register_organisation(name="Nordvik fylkeskommune", organisation_kind="fylkeskommune", recorded_by=BY)
+    )
     regions = [
-        count(app.register_organisation(name=name, organisation_kind="kommuneregion", parent_id=county.id, recorded_by=BY))
+        count(
+            app.register_organisation(name=name, organisation_kind="kommuneregion", parent_id=county.id, recorded_by=BY)
+        )
         for name in ("Fjordregionen", "Dalregionen", "Kystregionen")
     ]
-    municipality = count(app.register_organisation(name="Elvebakk kommune", organisation_kind="kommune", recorded_by=BY))
+    municipality = count(
+        app.register_organisation(name="Elvebakk kommune", organisation_kind="kommune", recorded_by=BY)
+    )
 
     mayor = count(app.register_person(name="Ingrid Solberg Aas", party="Sp", recorded_by=BY))
     if mayor.created:
@@ -98,8 +105,18 @@ def load_sample(service: ArchiveService) -> int:
         )
 
     quotes = [
-        ("- Samarbeidet med regionene gjør oss raskere når vi skal løse felles utfordringer", mayor, "fylkesordfører", "Sp"),
-        ("- Regionmøtet i Elvebakk blir en fast arena, ikke bare en tilhørerbenk for fylket", mayor, "fylkesordfører", "Sp"),
+        (
+            "- Samarbeidet med regionene gjør oss raskere når vi skal løse felles utfordringer",
+            mayor,
+            "fylkesordfører",
+            "Sp",
+        ),
+        (
+            "- Regionmøtet i Elvebakk blir en fast arena, ikke bare en tilhørerbenk for fylket",
+            mayor,
+            "fylkesordfører",
+            "Sp",
+        ),
         ("- Vi i kommunene får mer gjennomslag når vi møter fylket samlet", local, "ordfører i Elvebakk kommune", "H"),
     ]
     news_key = "sample:nyhet-regionmote-2021"
@@ -113,24 +130,31 @@ def load_sample(service: ArchiveService) -> int:
             recorded_by=BY, source=SOURCE,
         ))
         statement_ids.append(st.id)
-    news = count(app.publish_news(
-        key=news_key,
-        title="Fylket og regionene samles årlig i Elvebakk",
-        kicker="Regional utvikling",
-        lede="Nordvik fylkeskommune og kommuneregionene har revidert partnerskapsavtalen.",
-        paragraphs=[
-            "Onsdag møttes fylkesutvalget og ordførerne i Fylkeshuset i Elvebakk.",
-            *[q[0] + ", sier " + ("fylkesordfører Ingrid Solberg Aas." if q[1] is mayor else "ordfører Per Arne Lunde.") for q in quotes],
-        ],
-        published_at="2021-02-11",
-        organisation_id=county.id,
-        organisation_name="Nordvik fylkeskommune",
-        statement_ids=statement_ids,
-        meeting_ids=[meeting.id],
-        related_links=[{"title": "Slik jobber fylket med regionene", "url": None}],
-        language="nb",
-        recorded_by=BY,
-        source=SOURCE,
-    ))
+    news = count(
+        app.publish_news(
+            key=news_key,
+            title="Fylket og regionene samles årlig i Elvebakk",
+            kicker="Regional utvikling",
+            lede="Nordvik fylkeskommune og kommuneregionene har revidert partnerskapsavtalen.",
+            paragraphs=[
+                "Onsdag møttes fylkesutvalget og ordførerne i Fylkeshuset i Elvebakk.",
+                *[
+                    q[0]
+                    + ", sier "
+                    + ("fylkesordfører Ingrid Solberg Aas." if q[1] is mayor else "ordfører Per Arne Lunde.")
+                    for q in quotes
+                ],
+            ],
+            published_at="2021-02-11",
+            organisation_id=county.id,
+            organisation_name="Nordvik fylkeskommune",
+            statement_ids=statement_ids,
+            meeting_ids=[meeting.id],
+            related_links=[{"title": "Slik jobber fylket med regionene", "url": None}],
+            language="nb",
+            recorded_by=BY,
+            source=SOURCE,
+        )
+    )
     service.done(news)
     return created
