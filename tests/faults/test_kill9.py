@@ -398,7 +398,7 @@ def test_kill9_while_serving_writes(
     token = made.stdout.split()[0]
     every_ack: list[Write] = []  # across all rounds
     retried: list[Write] = []  # in-flight writes, retried after the restart
-    lost = converged = stored_unanswered = replayed = created_on_retry = duplicates = 0
+    lost = converged = stored_unanswered = replayed = created_on_retry = duplicates = unsearchable = 0
     problems: list[str] = []
     pending: tuple[Write, int] | None = None  # last round's in-flight write and the log head before it
     for round_no in range(ROUNDS + 1):
@@ -434,6 +434,12 @@ def test_kill9_while_serving_writes(
             # and no statement was stored twice.
             listed = http.get("/api/records", params={"kind": "statement", "page_size": 200}).json()
             duplicates += listed["count"] - len(every_ack) - len(retried)
+            # The search index, at the head too, finds each of them once.
+            found = http.get("/api/search", params={"q": "drepetest", "page_size": 1}).json()
+            if found["stale"] or found["count"] != len(every_ack) + len(retried):
+                unsearchable += 1
+                problems.append(f"round {round_no}: search found {found['count']} of "
+                                f"{len(every_ack) + len(retried)} statements (stale={found['stale']})")
             if round_no == ROUNDS:
                 break  # the last start only checks the tenth kill
             # When a client writes and the server is killed after a staggered number of answers,
@@ -460,7 +466,7 @@ def test_kill9_while_serving_writes(
     process.wait(timeout=30)
     figures(f"kill9 serve: rounds={ROUNDS} acknowledged={len(every_ack)} lost={lost} "
             f"in_flight={len(retried)} (stored_unanswered={stored_unanswered} replayed={replayed} "
-            f"created_on_retry={created_on_retry}) duplicates={duplicates} "
+            f"created_on_retry={created_on_retry}) duplicates={duplicates} search_mismatches={unsearchable} "
             f"integrity={'ok' if not any('integrity' in p for p in problems) else 'FAILED'} "
             f"converged={converged}/{ROUNDS}")
     assert not problems, "\n".join(problems)
