@@ -29,7 +29,7 @@ class PoisonEvent(ArchiveError):
     """A stored event its projection cannot read: the projection stops just before it."""
 
     def __init__(self, notification_id: int, originator_id: str, originator_version: int, topic: str,
-                 error: BaseException, projection: str = "") -> None:
+                 error: BaseException, projection: str = "", failed: str = "cannot be read") -> None:
         self.notification_id = notification_id
         self.originator_id = originator_id
         self.originator_version = originator_version
@@ -38,7 +38,7 @@ class PoisonEvent(ArchiveError):
         self.projection = projection
         super().__init__(
             f"stored event {notification_id} (record {originator_id} v{originator_version}, {topic}) "
-            f"cannot be read: {self.error}"
+            f"{failed}: {self.error}"
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from archive.faults import PoisonEvent
+from archive.faults import PoisonEvent, storage_problem
 from archive.readmodels.base import Change, LoggedEvent, Projection, RecordModel, dumps, loads
 from archive.readmodels.db import Cursor, ReadDatabase
 from archive.readmodels.replay import LoadRecord, RecordStates, is_record_topic
@@ -107,18 +107,38 @@ class ModelProjection(Projection):
                 events = [e for e in events if e.position < failure.notification_id]
                 up_to = events[-1].position if events else 0
         if events:
-            with self.db.transaction() as cur:
-                # FOR UPDATE: API nodes sharing one PostgreSQL database take turns per batch.
-                lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
-                row = cur.execute(f"SELECT position FROM rm_tracking WHERE name = ?{lock}", (self.name,)).fetchone()
-                done = int(row["position"]) if row else 0
-                if up_to > done:
-                    self.model.apply(cur, [c for c in changes if c.logged.position > done])
-                    self.model.apply_events(cur, [e for e in events if e.position > done])
-                    cur.execute("UPDATE rm_tracking SET position = ? WHERE name = ? AND position < ?",
-                                (up_to, self.name, up_to))
+            try:
+                self._commit(changes, events, up_to)
+            except Exception as exc:
+                if storage_problem(exc) is not None:
+                    raise
+                self._one_by_one(changes, events)  # commits those before the event it cannot take, names it
+                raise  # every event went in alone (a batch-only failure): the runner retries the batch
         if failure is not None:
             raise failure
+
+    def _commit(self, changes: Sequence[Change], events: Sequence[LoggedEvent], up_to: int) -> None:
+        with self.db.transaction() as cur:
+            # FOR UPDATE: API nodes sharing one PostgreSQL database take turns per batch.
+            lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
+            row = cur.execute(f"SELECT position FROM rm_tracking WHERE name = ?{lock}", (self.name,)).fetchone()
+            done = int(row["position"]) if row else 0
+            if up_to > done:
+                self.model.apply(cur, [c for c in changes if c.logged.position > done])
+                self.model.apply_events(cur, [e for e in events if e.position > done])
+                cur.execute("UPDATE rm_tracking SET position = ? WHERE name = ? AND position < ?",
+                            (up_to, self.name, up_to))
+
+    def _one_by_one(self, changes: Sequence[Change], events: Sequence[LoggedEvent]) -> None:
+        """The batch failed in this model: take its events one at a time to find (and name) the one it cannot."""
+        for logged in events:
+            try:
+                self._commit([c for c in changes if c.logged.position == logged.position], [logged], logged.position)
+            except Exception as exc:
+                if storage_problem(exc) is not None:
+                    raise
+                raise PoisonEvent(logged.position, logged.originator_id, logged.originator_version, logged.topic,
+                                  exc, self.name, failed=f"cannot be applied to {self.name}") from exc
 
     def reset(self) -> None:
         with self.db.transaction() as cur:
