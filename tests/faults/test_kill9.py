@@ -168,6 +168,7 @@ IMPORT_KILL_POINTS = [
     ImportKillPoint("after 1 reported file", lines=1),
     ImportKillPoint("after 20 reported files", lines=20),
 ]
+assert len(IMPORT_KILL_POINTS) == ROUNDS
 
 
 def _reports(lines: list[str]) -> list[dict[str, Any]]:
