@@ -153,7 +153,7 @@ ROLE_LABELS = {
     "archivist": N_("archivist"),
     "auditor": N_("auditor"),
 }
-# How the importer decided who said a quote (archive/importers/news.py).
+# How the importer decided who said a quote (archive/importers/news/speakers.py).
 ATTRIBUTION_METHODS = {
     "byline": N_("name line after the quote"),
     "following": N_("name after the quote"),
