@@ -173,6 +173,17 @@ NB: dict[str, str] = {
     "Statements by %(name)s": "Uttalelser av %(name)s",
     "Protokoll: search for «%(q)s»": "Protokoll: søk etter «%(q)s»",
     "Protokoll: new and changed records": "Protokoll: nye og endrede poster",
+    # Search page
+    "Search terms": "Søkeord", "Refine": "Avgrens", "Refine by": "Avgrensning", "From date": "Fra dato",
+    "To date": "Til dato", "Sort": "Sortering", "Relevance": "Relevans", "Newest first": "Nyeste først",
+    "Oldest first": "Eldste først", "Search is not available right now: %(reason)s": "Søket er ikke tilgjengelig akkurat nå: %(reason)s",
+    "Read as:": "Tolket som:", "Parts of the search were ignored: %(error)s": "Deler av søket ble ignorert: %(error)s",
+    "The search is not up to date: the search index has processed %(done)s of %(head)s events and has stopped, so hits may be missing.":
+        "Søket er ikke à jour: søkeindeksen har behandlet %(done)s av %(head)s hendelser og har stoppet, så treff kan mangle.",
+    "The search is not up to date: the search index has processed %(done)s of %(head)s events, so hits may be missing.":
+        "Søket er ikke à jour: søkeindeksen har behandlet %(done)s av %(head)s hendelser, så treff kan mangle.",
+    "%(n)s hits": "%(n)s treff", "Remove filters": "Fjern avgrensninger", "No hits.": "Ingen treff.",
+    "This search as": "Dette søket som", "Atom feed": "Atom-strøm",
 }
 
 
