@@ -52,8 +52,7 @@ def test_five_writes_a_minute_across_two_postgresql_nodes_allow_exactly_five(tmp
     # when one archivist (one token, known to both) sends 12 writes alternating between the nodes,
     statuses = [_create((a, b)[n % 2], f"Kommune {n}", a.archivist) for n in range(12)]
     # exactly the first five are stored and the rest get 429 on either node.
-    print(f"\nrate limit {LIMIT}/min over two PostgreSQL nodes: {Counter(statuses)}")
-    assert statuses[:LIMIT] == [201] * LIMIT and statuses[LIMIT:] == [429] * (12 - LIMIT)
+    assert statuses[:LIMIT] == [201] * LIMIT and statuses[LIMIT:] == [429] * (12 - LIMIT), Counter(statuses)
     first.close()
     second.close()
 
@@ -78,7 +77,6 @@ def test_racing_writes_on_two_postgresql_nodes_still_allow_exactly_five(tmp_path
     for thread in threads:
         thread.join()
     # the last token is never handed out twice: five stored, eleven refused.
-    print(f"\nrate limit {LIMIT}/min, 16 racing writes over two nodes: {Counter(statuses)}")
     assert Counter(statuses) == Counter({201: LIMIT, 429: 16 - LIMIT})
     first.close()
     second.close()
@@ -94,7 +92,6 @@ def test_two_nodes_on_one_sqlite_data_directory_share_the_limit(tmp_path: Path) 
     _hold_clock(b)
     # when writes alternate between them, the bucket in the data directory counts them all.
     statuses = [_create((a, b)[n % 2], f"Kommune {n}", a.archivist) for n in range(8)]
-    print(f"\nrate limit {LIMIT}/min over two SQLite instances: {Counter(statuses)}")
-    assert statuses == [201] * LIMIT + [429] * (8 - LIMIT)
+    assert statuses == [201] * LIMIT + [429] * (8 - LIMIT), Counter(statuses)
     first.close()
     second.close()
