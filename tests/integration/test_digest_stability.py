@@ -47,7 +47,7 @@ def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every event one second after the one before, from a fixed instant; the year fixed too."""
     moments = iter(datetime(2024, 6, 1, 12, 0, tzinfo=UTC) + timedelta(seconds=n) for n in range(100_000))
     monkeypatch.setattr("eventsourcing.domain.datetime_now_with_tzinfo", lambda: next(moments))
-    monkeypatch.setattr("archive.application.date", _PinnedDay)
+    monkeypatch.setattr("archive.application.core.date", _PinnedDay)
 
 
 @pytest.fixture
