@@ -173,6 +173,7 @@ NB: dict[str, str] = {
     "Statements by %(name)s": "Uttalelser av %(name)s",
     "Protokoll: search for «%(q)s»": "Protokoll: søk etter «%(q)s»",
     "Protokoll: new and changed records": "Protokoll: nye og endrede poster",
+    "Caption": "Bildetekst",
     # Search page
     "Search terms": "Søkeord", "Refine": "Avgrens", "Refine by": "Avgrensning", "From date": "Fra dato",
     "To date": "Til dato", "Sort": "Sortering", "Relevance": "Relevans", "Newest first": "Nyeste først",
