@@ -1,8 +1,7 @@
-"""Who said it: names, parties, roles and the attribution clauses of Norwegian journalism.
+"""Who said it: the people an article names and the speaker an attribution clause points to.
 
-The patterns are written from how Norwegian (Bokmål and Nynorsk) news text attributes
-speech — `, sier Ryberg.`, `, seier fylkesordførar X.`, `legg han til`, a separate
-`Name (Party), role` line — not from any one article.
+The patterns (names, parties, roles, speech verbs, clauses) are archive.importers.speech_patterns,
+re-exported here for the parsers that read them as `attribution.CLAUSE` and the like.
 """
 
 from __future__ import annotations
@@ -11,153 +10,65 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-# --- Building blocks -------------------------------------------------------------------
-
-_UPPER = "A-ZÆØÅÉÜÖÄ"
-_LOWER = "a-zæøåéèüöäáóúíòç"
-# A name part: capitalised word with lower-case letters (so "KS" or "SV" are not names),
-# optionally hyphenated ("Riis-Johansen"), or an initial ("B.").
-NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
-_INITIAL = rf"[{_UPPER}]\."
-_PARTICLE = r"(?:van|von|de|der|af|da|di|le|la)"
-# A full name: two to four parts, the first a real word ("Kjell B. Hansen", "Anne Gine Hestetun").
-FULL_NAME = rf"{NAME_WORD}(?:\s+(?:{_INITIAL}|{_PARTICLE}\s+{NAME_WORD}|{NAME_WORD})){{1,3}}"
-# One to four parts: a full name or a surname alone ("Ryberg").
-ANY_NAME = rf"{NAME_WORD}(?:\s+(?:{_INITIAL}|{NAME_WORD})){{0,3}}"
-
-# Norwegian party abbreviations as printed, any case ("Ap", "AP", "FrP", "KrF", "Rødt").
-_PARTIES = (
-    "ap|a|h|sp|krf|sv|frp|v|mdg|r|rødt|raudt|pp|kp|inp|pf|ptf|kys|tvf|dem|demn|uav|"
-    "nkp|sl|bl|fnb|høyre|venstre|tverrpolitisk liste|felleslista|bygdelista"
-)
-PARTY = rf"(?i:{_PARTIES})"
-PARTY_PAREN = rf"\((?P<party>{PARTY})\)"
-
-# Heads of role nouns; prefixes are free ("fylkes-", "vara-", "styre-", "KS-", "prosjekt-").
-_ROLE_HEADS = (
-    "ordfører|ordførar|rådmann|direktør|minister|statsråd|representant|leder|leiar|sjef|"
-    "fylkesmann|statsforvalter|statsforvaltar|rådgiver|rådgjevar|sekretær|koordinator|"
-    "professor|forsker|forskar|rektor|politiker|politikar|talsperson|talsmann|talskvinne|"
-    "byråd|fylkesråd|tillitsvalgt|tillitsvald|president|prest|biskop|advokat|lege|ombud|"
-    "konsulent|saksbehandler|sakshandsamar|formann|styremedlem|kommunalråd|fylkesvaraordfører"
-)
-# A role noun in indefinite form, possibly "kommunal- og moderniseringsminister".
-# Words that go before a role noun as part of the title: "daglig leder", "konstituert rådmann".
-_ROLE_PREFIX = (
-    r"(?:daglig|dagleg|administrerende|administrerande|adm\.|konstituert|konstituerte|fungerende|"
-    r"fungerande|assisterende|assisterande|politisk|første|fyrste|nyvalgt|nyvald|avtroppende|"
-    r"avtroppande|påtroppende|påtroppande|tidligere|tidlegare)\s+"
-)
-ROLE_PREFIX = _ROLE_PREFIX  # for other parsers: a word that starts a role, never part of a name
-ROLE = rf"(?i:(?:{_ROLE_PREFIX})?(?:[{_LOWER}]+-\s+og\s+)?(?:[A-ZÆØÅ]{{2,}}-)?[{_LOWER}]*(?:{_ROLE_HEADS}))"
-# The definite form used for back-references: "fylkesordføreren", "KS-lederen", "leiaren".
-# A capitalised prefix names the organisation or place: "KS-lederen", "Radøy-ordføraren".
-ROLE_DEFINITE = rf"(?i:(?:[{_UPPER}][\w]*-)?[{_LOWER}]*(?:{_ROLE_HEADS})(?:en|a|et|ane|ene))"
-# What may follow a role before a name: "for næring", "i Ringerike kommune", "for Oslo og Viken".
-_ROLE_QUALIFIER = (
-    rf"(?:\s+(?:for|i|fra|frå|på|ved|hos)\s+(?:[{_LOWER}]+\s+){{0,2}}?"
-    rf"[\w-]+(?:\s+og\s+[{_UPPER}][\w-]+)?"
-    r"(?:\s+(?:kommune|fylkeskommune|fylke|herad|regionråd|regionrådet|kommunestyre|IKS|KF))?)?"
-)
-ROLE_WITH_QUALIFIER = ROLE + _ROLE_QUALIFIER
-# A role phrase after a name runs to the next comma or full stop ("styreleder i KS").
-_ROLE_PHRASE_AFTER = (
-    rf"{ROLE}(?:\s+(?:for|i|fra|frå|på|ved|hos|til)\s+[^,.;:()\n]+?)?"
-    r"(?=\s*[,.;:)]|\s*$|\s+(?:og|som|Foto|med|mens|der|da|då)\b)"
+from archive.importers.speech_patterns import (
+    ANY_NAME,
+    ATTRIBUTION_SENTENCE,
+    BYLINE,
+    CLAUSE,
+    FULL_NAME,
+    LOWER,
+    NAME_ONLY_LINE,
+    NAME_WITH_PARTY,
+    NAME_WITH_ROLE,
+    NAME_WORD,
+    ORG_AFTER,
+    PARTY,
+    PARTY_PAREN,
+    PLACE_BEFORE,
+    PLAIN_NAME,
+    PRONOUNS,
+    ROLE,
+    ROLE_BEFORE_NAME,
+    ROLE_DEF_ALONE,
+    ROLE_DEFINITE,
+    ROLE_HEADS,
+    ROLE_PREFIX,
+    ROLE_THEN_NAME,
+    ROLE_WITH_QUALIFIER,
+    SPEECH_VERB,
+    UPPER,
+    particle_ok,
 )
 
-# Speech verbs, Bokmål and Nynorsk, present and past.
-_VERBS = (
-    "sier|seier|sa|forteller|fortel|fortalte|fortalde|fortsetter|fortset|fortsatte|"
-    "understreker|understrekar|understreket|understreka|påpeker|påpeikar|påpekte|påpeika|"
-    "mener|meiner|mente|meinte|opplyser|opplyste|repliserer|repliserte|replikerer|"
-    "svarer|svarar|svarte|svara|uttaler|uttalar|uttalte|uttala|forklarer|forklarar|"
-    "forklarte|konstaterer|konstaterte|poengterer|poengterte|presiserer|presiserte|"
-    "framhever|fremhever|framhevar|fremhevet|framhevet|framheva|tilføyer|tilføyde|"
-    "avslutter|avsluttar|avsluttet|avslutta|innrømmer|innrømmar|innrømmet|innrømte|"
-    "advarer|åtvarar|advarte|åtvara|oppsummerer|oppsummerte|utdyper|utdjupar|utdypet|"
-    "kommenterer|kommenterte|spør|spurte|ler|humrer|tror|trur|håper|håpar|lover|lovar|"
-    "roser|rosar|rosa|erkjenner|erkjente|vedgår|vedgikk|legger|legg|la|slår|slo|held|heldt|"
-    # Press releases quote by writing ("skriver statsråden i pressemeldinga").
-    "skriver|skriv|skrev|skreiv|"
-    "hevder|hevdar|hevdet|hevda|bekrefter|stadfestar|bekreftet|stadfesta|fastslår|fastslo|"
-    "konkluderer|konkluderte|oppfordrer|oppmodar|oppfordret|oppmoda|varsler|varslar|varslet|"
-    "medgir|medgav|tilføyer|føyer|føyde|minner|minnet|minte|peker|peiker|peikar|pekte|peika|"
-    "skyter|skyt|skjøt|lova|lovet|lovte|lovde|"
-    # Not a verb, but it attributes the same way: "«A», ifølgje Askeland, «B»."
-    "ifølge|ifølgje"
-)
-SPEECH_VERB = rf"(?:{_VERBS})"
-# Verbs that need a particle after the subject: "legger han til", "held ho fram", "slår X fast".
-# Without their particle these are ordinary verbs ("la fram", "held møte", "peker ut").
-_PARTICLE_VERBS = {"legger": "til", "legg": "til", "la": "til", "slår": "fast", "slo": "fast",
-                   "held": "fram", "heldt": "fram", "føyer": "til", "føyde": "til",
-                   "minner": "om", "minnet": "om", "minte": "om", "peker": "på", "peiker": "på",
-                   "peikar": "på", "pekte": "på", "peika": "på", "skyter": "inn", "skyt": "inn",
-                   "skjøt": "inn"}  # fmt: skip
-PRONOUNS = {"han", "hun", "ho", "hen"}
-
-# "sier en tilfreds regionrådsleder X", "seier ein nøgd ordførar X", "sier en stolt Hansen":
-# an indefinite article and up to two describing words before the role or the name.
-_DESCRIBED = rf"(?:(?i:en|ein|ei|et|eit)\s+(?:[{_LOWER}]+\s+){{1,2}}?)"
-_SUBJECT = (
-    r"(?P<pronoun>han|hun|ho|hen)"
-    rf"|{_DESCRIBED}?(?P<role_name>{ROLE_WITH_QUALIFIER}),?\s+(?P<rn_name>{ANY_NAME})"
-    rf"(?:\s*{PARTY_PAREN.replace('party', 'rn_party')})?"
-    # "den nyvalde fylkesordføraren", "den avtroppande rådmannen": a described role word.
-    rf"|(?:(?i:den|det|dei|de)\s+(?:[{_LOWER}]+\s+)?)?(?P<role_def>{ROLE_DEFINITE})"
-    rf"|{_DESCRIBED}?(?P<name>{ANY_NAME})(?:\s*{PARTY_PAREN})?(?:,\s+(?P<name_role>{_ROLE_PHRASE_AFTER}))?"
-    # An organisation speaks in press releases ("skriv NHO", "sier departementet"): the
-    # statement is kept, with no person.
-    rf"|(?P<org>[{_UPPER}]{{2,}}(?:-[{_LOWER}]+)?|[{_UPPER}]?[{_LOWER}]*(?:departementet|direktoratet|"
-    rf"fylkeskommunen|kommunen|regjeringen|regjeringa|statsforvalteren|statsforvaltaren|fylkesmannen))"
-)
-# The clause itself. The lead is a comma (", sier X"), a closing quote mark (`,” seier X`)
-# or — for named speakers only — plain space ("… Happy Feet sier fylkesordfører Solli").
-CLAUSE = re.compile(
-    rf"(?P<lead>\s*[,]?\s*[”»\"]?\s*,?\s+)(?P<verb>{_VERBS})\s+(?:(?P<subject>{_SUBJECT}))"
-    rf"(?:\s+(?P<particle>til|fram|fast|på|om|inn))?"
-    rf"(?=\s*(?:[.!?,;:]|[-–—]|$)|\s+[{_LOWER}(])"
-)
-# A separate attribution sentence after the quote: "… stolte av. Det sa fylkesordfører X i …".
-ATTRIBUTION_SENTENCE = re.compile(
-    rf"(?P<lead>(?<=[.!?…])\s+|^)(?:Det|Dette|Slik|Så)\s+(?P<verb>sa|sier|seier|mener|meiner|"
-    rf"fortalte|forteller|fortel|fortalde|uttalte|uttala|uttaler|understreket|understreka|understreker|"
-    rf"understrekar|fremhevet|framheva|skriver|skriv|skrev|skreiv|opplyser|opplyste|påpeker|påpeikar)\s+"
-    rf"(?P<subject>{_SUBJECT})(?=\s*(?:[.!?,;:]|$)|\s+[{_LOWER}(])"
-)
-
-# Where people are introduced, in any sentence of the article.
-_ROLE_BEFORE_NAME = re.compile(
-    rf"(?<![\w-])(?P<role>{ROLE_WITH_QUALIFIER}),?\s+(?P<name>{FULL_NAME})(?:\s*{PARTY_PAREN})?"
-)
-_NAME_WITH_ROLE = re.compile(
-    rf"(?<![\w-])(?P<name>{FULL_NAME})(?:\s*{PARTY_PAREN})?"
-    rf"(?:,\s+|\s+(?:er|blir|ble|blei|vart|var|er\s+ny|blir\s+ny|er\s+nyvald|er\s+nyvalgt)\s+"
-    # "er vald til ny fylkesordførar", "er tilsett som rådmann"
-    rf"(?:(?:vald|valt|valgt|gjenvald|gjenvalgt|tilsett|ansatt|konstituert|utnevnt|utnemnd)\s+(?:til|som)\s+)?"
-    rf"(?:ny\s+|nyvald\s+|nyvalgt\s+|konstituert\s+)?)(?P<role>{_ROLE_PHRASE_AFTER})"
-)
-# "Fylkesvaraordførar vart Marit Tveit (Ap)", "Ny leiar blir Kari Holm": role, verb, name.
-_ROLE_THEN_NAME = re.compile(
-    rf"(?<![\w-])(?P<role>{ROLE_WITH_QUALIFIER})\s+(?:vart|ble|blei|blir|er)\s+(?P<name>{FULL_NAME})"
-    rf"(?:\s*{PARTY_PAREN})?"
-)
-_NAME_WITH_PARTY = re.compile(rf"(?<![\w-])(?P<name>{FULL_NAME})\s*{PARTY_PAREN}")
-# "Roger Ryberg (Ap), fylkesordfører" or "Bjørn Arild Gram, styreleder i KS." on its own line.
-BYLINE = re.compile(
-    rf"^(?P<name>{FULL_NAME})(?:\s*{PARTY_PAREN})?,\s*(?P<role>{ROLE}[^.!?]{{0,80}}?)\.?$"
-)
-NAME_ONLY_LINE = re.compile(rf"^{FULL_NAME}$")
-# A full name in running text with no role or party: "Den 43 år gamle Arnstein Menes bur …".
-_PLAIN_NAME = re.compile(rf"(?<![\w-])(?P<name>{FULL_NAME})(?![\w-])")
-# Words after which a capitalised pair is a place or an organisation, not a person.
-_PLACE_BEFORE = re.compile(r"(?i)(?:\b(?:i|på|frå|fra|til|mot|over|gjennom|langs|ved|nær|mellom|og)\s+)$")
-_ORG_AFTER = re.compile(
-    r"^\s+(?:kommune|fylkeskommune|fylke|herad|regionråd|IKS|AS|ASA|KF|HF|skule|skole|kyrkje|kirke|"
-    r"sentrum|stasjon|hamn|havn|bibliotek|sjukehus|sykehus|universitet|høgskule|høgskole)\b"
-)
-_ROLE_DEF_ALONE = re.compile(rf"^{ROLE_DEFINITE}$")
+# The patterns other parsers read as `attribution.CLAUSE` and the like stay importable from here.
+__all__ = [
+    "ANY_NAME",
+    "ATTRIBUTION_SENTENCE",
+    "BYLINE",
+    "CLAUSE",
+    "FULL_NAME",
+    "NAME_ONLY_LINE",
+    "NAME_WORD",
+    "PARTY",
+    "PARTY_PAREN",
+    "PRONOUNS",
+    "ROLE",
+    "ROLE_DEFINITE",
+    "ROLE_PREFIX",
+    "ROLE_WITH_QUALIFIER",
+    "SPEECH_VERB",
+    "ParsedPerson",
+    "PersonRegistry",
+    "Speaker",
+    "organisation_of",
+    "particle_ok",
+    "pronoun_fits",
+    "resolve_role_word",
+    "resolve_subject",
+    "role_stem",
+    "same_person",
+    "scan_people",
+]
 
 
 @dataclass(frozen=True)
@@ -254,20 +165,20 @@ def scan_people(text: str, registry: PersonRegistry) -> None:
     """Register every person the text introduces with a role, a party or a byline."""
     for line in text.split("\n"):
         line = line.strip()
-        for match in _ROLE_BEFORE_NAME.finditer(line):
+        for match in ROLE_BEFORE_NAME.finditer(line):
             registry.add(match.group("name"), match.group("party"), match.group("role"))
-        for match in _NAME_WITH_ROLE.finditer(line):
+        for match in NAME_WITH_ROLE.finditer(line):
             registry.add(match.group("name"), match.group("party"), match.group("role"))
-        for match in _ROLE_THEN_NAME.finditer(line):
+        for match in ROLE_THEN_NAME.finditer(line):
             registry.add(match.group("name"), match.group("party"), match.group("role"))
-        for match in _NAME_WITH_PARTY.finditer(line):
+        for match in NAME_WITH_PARTY.finditer(line):
             name = match.group("name")
-            if _PLACE_BEFORE.search(line[: match.start()]) and len(name.split()) > 2:
+            if PLACE_BEFORE.search(line[: match.start()]) and len(name.split()) > 2:
                 name = name.split(maxsplit=1)[1]  # "ordfører i Svelvik Andreas Muri (H)"
             registry.add(name, match.group("party"))
         if NAME_ONLY_LINE.match(line):
             registry.add(line)
-        for match in _PLAIN_NAME.finditer(line):
+        for match in PLAIN_NAME.finditer(line):
             if _looks_like_person(match, line):
                 registry.add(match.group("name"))
         for match in CLAUSE.finditer(line):
@@ -293,7 +204,7 @@ def _looks_like_person(match: re.Match[str], line: str) -> bool:
     when it stands inside a sentence (Norwegian capitalises no other nouns there) and is no
     place ("i Nordre Land") or organisation ("Sogndal kommune")."""
     name, before = match.group("name"), line[: match.start()]
-    if _ORG_AFTER.match(line[match.end() :]) or _PLACE_BEFORE.search(before):
+    if ORG_AFTER.match(line[match.end() :]) or PLACE_BEFORE.search(before):
         return False
     if re.fullmatch(ROLE, name.split()[0]):
         return False  # "Ordfører Kari Holm" is registered with its role elsewhere
@@ -302,7 +213,7 @@ def _looks_like_person(match: re.Match[str], line: str) -> bool:
         return False
     if first in _FEMALE or first in _MALE:
         return True
-    return bool(re.search(rf"[{_LOWER}],?\s+$", before))
+    return bool(re.search(rf"[{LOWER}],?\s+$", before))
 
 
 def resolve_subject(
@@ -406,11 +317,11 @@ def resolve_role_word(word: str, registry: PersonRegistry, previous: ParsedPerso
 def role_stem(word: str) -> str | None:
     """Indefinite lower-case form of a definite role word, or None if it is not one."""
     word = word.strip().lower()
-    if not _ROLE_DEF_ALONE.match(word):
+    if not ROLE_DEF_ALONE.match(word):
         return None
     for suffix in ("ane", "ene", "en", "et", "a"):
         stem = word[: -len(suffix)]
-        if word.endswith(suffix) and re.search(rf"(?:{_ROLE_HEADS})$", stem):
+        if word.endswith(suffix) and re.search(rf"(?:{ROLE_HEADS})$", stem):
             return stem
     return None
 
@@ -419,7 +330,7 @@ def organisation_of(role: str | None) -> str | None:
     """The organisation in a role phrase: "ordfører i Ringerike kommune" → "Ringerike kommune"."""
     if not role:
         return None
-    match = re.search(rf"\s(?:i|ved|hos)\s+(?P<org>[{_UPPER}][^,.;]*)$", role)
+    match = re.search(rf"\s(?:i|ved|hos)\s+(?P<org>[{UPPER}][^,.;]*)$", role)
     return match.group("org").strip() if match else None
 
 
@@ -500,9 +411,3 @@ def _role_head(role: str) -> str:
 
 def _last(name: str) -> str:
     return name.split()[-1] if name.split() else ""
-
-
-def particle_ok(match: re.Match[str]) -> bool:
-    """Verbs like "legger" only attribute speech with their particle ("legger han til")."""
-    needed = _PARTICLE_VERBS.get(match.group("verb").lower())
-    return needed is None or (match.group("particle") or "").lower() == needed
