@@ -13,7 +13,7 @@ Visibility (see search.schema for the fields the indexer fills):
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from whoosh.query import And, DateRange, NullQuery, Or, Query, Term
@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 __all__ = ["build_filter", "visible_names"]
 
 def _day_start(d: date | datetime) -> datetime:
+    """A day's midnight, or an instant, as the naive UTC the index stores (an offset is applied, not dropped)."""
     if isinstance(d, datetime):
-        return d.replace(tzinfo=None)
+        return d.astimezone(UTC).replace(tzinfo=None) if d.tzinfo else d
     return datetime.combine(d, time.min)
 
 
