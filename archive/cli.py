@@ -215,4 +215,8 @@ def _where(exc: BaseException) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as `python -m archive.cli`, this file is __main__, a second copy of archive.cli: the
+    # commands raise archive.cli.CliError, which only that module's main() knows to print plainly.
+    import importlib
+
+    importlib.import_module("archive.cli").main()
