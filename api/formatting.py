@@ -17,6 +17,7 @@ from babel.numbers import format_decimal, format_percent
 from api.i18n import N_, gettext
 from api.i18n import install as install_i18n
 from archive.export.safe_csv import neutralise
+from archive.values import stored_day, stored_instant
 
 OSLO = ZoneInfo("Europe/Oslo")
 LOCALE = "nb_NO"
@@ -188,24 +189,26 @@ _PARSED_FILTERS = (
 
 
 def parse_date(value: object) -> date | None:
+    """The day of a stored day or instant for display (archive.values.stored_day); None if unreadable."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, str) and len(value) >= 10:
         try:
-            return date.fromisoformat(value[:10])
+            return stored_day(value)
         except ValueError:
             return None
     return None
 
 
 def parse_instant(value: object) -> datetime | None:
+    """A stored instant for display (archive.values.stored_instant, naive is UTC); None if unreadable."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
         try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return stored_instant(value)
         except ValueError:
             return None
     else:

@@ -15,7 +15,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from archive.readmodels.base import LoggedEvent, Projection
 from archive.readmodels.catalog import Catalog
 from archive.readmodels.history import History
 from archive.readmodels.replay import is_record_topic
+from archive.values import stored_day, stored_instant
 from archive.visibility import mark_of
 from search.index import SchemaMismatchError, open_index, read_meta, rebuild_into, swap_in, write_batch
 from search.query import SearchParams, SearchResult, search
@@ -35,13 +36,12 @@ log = logging.getLogger(__name__)
 
 def _utc(text: str | None) -> datetime | None:
     """History's fixed-width UTC text → the naive UTC datetimes the index stores."""
-    if not text:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+    return stored_instant(text).astimezone(UTC).replace(tzinfo=None) if text else None
 
 
 def _day(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text[:10]) if text else None
+    """A stored day (or an instant's own day) → its naive midnight, as the index stores days."""
+    return datetime.combine(stored_day(text), time.min) if text else None
 
 
 def body_of(kind: str, content: dict[str, Any]) -> str:

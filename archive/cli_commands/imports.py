@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from archive.cli import AsJson, DataDir, open_service
 from archive.importers.discover import discover
 from archive.importers.load import KINDS, FileReport, ImportOptions, import_file, skipped, summarise
 from archive.service import ArchiveService
+from archive.values import parse_day
 
 _STYLES = {
     "created": "green",
@@ -88,9 +88,9 @@ def _options(
     day = None
     if published_at is not None:
         try:
-            day = date.fromisoformat(published_at)
-        except ValueError:
-            _refuse(f"--published-at must be a date YYYY-MM-DD, not {published_at!r}")
+            day = parse_day(published_at, "--published-at")
+        except ValueError as exc:
+            _refuse(str(exc))
     if language is not None and language not in ("nb", "nn"):
         _refuse(f"--language must be nb or nn, not {language!r}")
     if kind is not None and kind not in KINDS:

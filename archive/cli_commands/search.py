@@ -5,34 +5,32 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import typer
 
 from archive.cli import AsJson, CliError, DataDir, open_service
+from archive.values import parse_day, parse_instant_or_utc
 
 
 def _instant(value: str | None) -> datetime | None:
+    """--known-at: an instant, UTC when typed without an offset (as this command has always read it)."""
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise CliError(f"not an ISO datetime: {value!r}") from None
-    if moment.tzinfo is not None:
-
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
+        return parse_instant_or_utc(value, "--known-at")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _date(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CliError(f"not an ISO date: {value!r}") from None
+        return parse_day(value, "--valid-at")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -47,7 +45,8 @@ def register(app: typer.Typer) -> None:
         organisation: Annotated[str | None, typer.Option()] = None,
         role: Annotated[str | None, typer.Option(help="the speaker's role, e.g. fylkesordfører")] = None,
         known_at: Annotated[
-            str | None, typer.Option("--known-at", help="what the archive would have found then")
+            str | None,
+            typer.Option("--known-at", help="what the archive would have found then (an instant; UTC if no offset)"),
         ] = None,
         valid_at: Annotated[str | None, typer.Option("--valid-at", help="agreements in force on this date")] = None,
         sort: Annotated[str, typer.Option(help="relevance, date or -date")] = "relevance",

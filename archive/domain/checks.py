@@ -7,10 +7,10 @@ with `InvalidCommand` naming the field.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
 from uuid import UUID, uuid5
 
 from archive.exceptions import InvalidCommand
+from archive.values import parse_day, parse_instant
 
 NAMESPACE = UUID("6d1f3c1e-4b8a-5c7e-9a41-0b7f2d5e6a90")
 
@@ -51,13 +51,11 @@ def require_reason(reason: str | None, what: str) -> str:
 
 
 def require_date(value: object, name: str) -> str:
-    """Validate an ISO date string (valid time boundaries are dates)."""
-    if not isinstance(value, str):
-        raise InvalidCommand(f"{name} must be an ISO date (YYYY-MM-DD)")
+    """A day as ``YYYY-MM-DD`` (valid time boundaries are dates), read by archive.values."""
     try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise InvalidCommand(f"{name} is not a valid date: {value!r}") from None
+        return parse_day(value, name).isoformat()
+    except ValueError as exc:
+        raise InvalidCommand(str(exc)) from None
 
 
 def optional_date(value: object, name: str) -> str | None:
@@ -65,16 +63,11 @@ def optional_date(value: object, name: str) -> str | None:
 
 
 def require_instant(value: object, name: str) -> str:
-    """Validate an ISO datetime with offset (instants are stored with their offset)."""
-    if not isinstance(value, str):
-        raise InvalidCommand(f"{name} must be an ISO datetime")
+    """An instant with its offset, read by archive.values; stored with that offset, in isoformat's spelling."""
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidCommand(f"{name} is not a valid datetime: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise InvalidCommand(f"{name} must carry a UTC offset")
-    return parsed.isoformat()
+        return parse_instant(value, name).isoformat()
+    except ValueError as exc:
+        raise InvalidCommand(str(exc)) from None
 
 
 def optional_instant(value: object, name: str) -> str | None:

@@ -20,6 +20,7 @@ from archive.export.model import (
 from archive.export.noark5.records import record_dates, within
 from archive.readmodels.catalog import CatalogFilter
 from archive.service import ArchiveService
+from archive.values import stored_day, stored_instant
 
 STATUS = {"in_force": "Gjeldende", "terminated": "Avsluttet"}
 PAGE = 200
@@ -49,7 +50,7 @@ def build_archive(
             if period_from is None and period_to is None:
                 yield record
                 continue
-            changes = [_instant(c["changed_at"]) for c in service.history.changes(row["id"])]
+            changes = [stored_instant(c["changed_at"]) for c in service.history.changes(row["id"])]
             if all(within(d, period_from, period_to) for d in [*record_dates(record), *changes]):
                 selected.add(row["id"])
                 yield record
@@ -81,12 +82,13 @@ def _records(service: ArchiveService, kind: str) -> Iterator[dict[str, Any]]:
         page += 1
 
 
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text[:10]) if text else None
+    return stored_day(text) if text else None
+
+
+def _instant(text: str | None) -> datetime | None:
+    """A stored instant in its own offset (a meeting's local day is its moetedato); a day alone is midnight UTC."""
+    return stored_instant(text) if text else None
 
 
 def _versions(service: ArchiveService, record_id: str, body: Any) -> list[ExportRecordVersion]:
@@ -95,7 +97,7 @@ def _versions(service: ArchiveService, record_id: str, body: Any) -> list[Export
             version=v["version"],
             title=v["content"].get("title") or "",
             text=body(v["content"]),
-            recorded_at=_instant(v["recorded_at"]),
+            recorded_at=stored_instant(v["recorded_at"]),
             recorded_by=v["recorded_by"] or "ukjent",
             event_type=v["event_type"],
             reason=v["reason"],
@@ -126,7 +128,7 @@ def _agreement(service: ArchiveService, row: dict[str, Any]) -> ExportAgreement:
         title=state["title"],
         parties=names,
         status=STATUS.get(state["status"], state["status"]),
-        created_at=_instant(row["created_at"]),
+        created_at=stored_instant(row["created_at"]),
         created_by=row["created_by"] or "ukjent",
         versions=_versions(service, row["id"], lambda c: c.get("text") or ""),
         **_screening(state),
@@ -135,23 +137,20 @@ def _agreement(service: ArchiveService, row: dict[str, Any]) -> ExportAgreement:
 
 def _meeting(service: ArchiveService, row: dict[str, Any]) -> ExportMeeting:
     state = row["state"]
-    start = state.get("start")
     return ExportMeeting(
         id=row["id"],
         reference=row["reference"],
         title=state["title"],
         organiser=state.get("organiser_name") or "Ukjent utvalg",
         place=state.get("place"),
-        start=None
-        if not start
-        else (_instant(start) if len(start) > 10 else datetime.fromisoformat(start).replace(tzinfo=UTC)),
-        end=_instant(state["end"]) if state.get("end") else None,
+        start=_instant(state.get("start")),
+        end=_instant(state.get("end")),
         participants=[
             ExportParticipant(p["name"], p.get("role") or "medlem", bool(p["present"])) for p in state["participants"]
         ],
         agenda_items=[ExportAgendaItem(i["number"], i["title"], i.get("decision")) for i in state["agenda"]],
         minutes_text=state.get("minutes"),
-        created_at=_instant(row["created_at"]),
+        created_at=stored_instant(row["created_at"]),
         created_by=row["created_by"] or "ukjent",
         **_screening(state),
     )
@@ -170,9 +169,9 @@ def _news(service: ArchiveService, row: dict[str, Any]) -> ExportNews:
         title=state["title"],
         lede=state.get("lede"),
         body=_news_text(state),
-        published_at=date.fromisoformat(state["published_at"]) if state.get("published_at") else None,
-        updated_at=datetime.fromisoformat(state["updated_at"]).replace(tzinfo=UTC) if state.get("updated_at") else None,
-        created_at=_instant(row["created_at"]),
+        published_at=_day(state.get("published_at")),
+        updated_at=_instant(state.get("updated_at")),
+        created_at=stored_instant(row["created_at"]),
         created_by=row["created_by"] or "ukjent",
         versions=_versions(service, row["id"], _news_text),
         **_screening(state),
@@ -190,10 +189,10 @@ def _statement(row: dict[str, Any]) -> ExportStatement:
         speaker_role=state.get("speaker_role"),
         party=state.get("party"),
         organisation=state.get("organisation_name"),
-        said_at=date.fromisoformat(state["said_at"]) if state.get("said_at") else None,
+        said_at=_day(state.get("said_at")),
         news_id=context.get("news_id"),
         meeting_id=context.get("meeting_id"),
-        created_at=_instant(row["created_at"]),
+        created_at=stored_instant(row["created_at"]),
         created_by=row["created_by"] or "ukjent",
         **_screening(state),
     )
@@ -212,7 +211,7 @@ def _changes(service: ArchiveService, selected: set[str] | None) -> Iterator[Exp
                     old_value=_text(change["old"]),
                     new_value=_text(change["new"]),
                     changed_by=change["changed_by"] or "ukjent",
-                    changed_at=_instant(change["changed_at"]),
+                    changed_at=stored_instant(change["changed_at"]),
                     kind=change["kind"],
                     reason=change["reason"],
                     version=change["corrects_version"],

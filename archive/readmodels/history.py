@@ -21,6 +21,7 @@ from archive.exceptions import InvalidCommand
 from archive.readmodels.base import Change, RecordModel, dumps, iso_utc, loads
 from archive.readmodels.db import Cursor
 from archive.readmodels.revisions import revision_of_version, revision_view
+from archive.values import stored_instant
 
 COLUMNS = (
     "record_id, version, kind, event_type, revision, valid_from, valid_to, valid_to_recorded_at, "
@@ -348,8 +349,9 @@ def _predecessor(earlier: list[dict[str, Any]], row: dict[str, Any]) -> dict[str
 
 
 def _instant(value: datetime | str) -> str:
+    """known_at checked as a command's instant would be (offset required), as history's UTC text."""
     text = value if isinstance(value, str) else value.isoformat()
-    return iso_utc(datetime.fromisoformat(require_instant(text, "known_at")))
+    return iso_utc(stored_instant(require_instant(text, "known_at")))
 
 
 def _day(value: date | str) -> str:

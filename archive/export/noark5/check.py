@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
@@ -30,6 +30,7 @@ from archive.export.noark5.ids import (
 )
 from archive.export.noark5.spool import Spool
 from archive.export.noark5.validation import validate_package
+from archive.values import stored_instant
 
 TESTS: dict[str, str] = {
     "XSD": "XML-filene mot de uendrede skjemaene; sjekksummer og antall i arkivuttrekk.xml",
@@ -162,10 +163,9 @@ def _scan_arkivstruktur(out_dir: Path, report: CheckReport, ids: Spool) -> _Stru
 def _instant(text: str) -> datetime | str:
     """An xs:dateTime for comparing (fractions and offsets differ in form); text if unreadable."""
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return stored_instant(text)  # one without an offset is UTC, as the writer means it
     except ValueError:
         return text
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _before(one: str, two: str) -> bool:
