@@ -7,38 +7,37 @@ bodies from these.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from archive.domain import Organisation
+from archive.values import parse_day, parse_rfc3339_instant
 
 Text = Annotated[str, Field(min_length=1, max_length=200_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=1_000)]
-# Dates are strict: Python's fromisoformat alone would take week dates (2016-W06-4) and ordinal
-# dates (2016-042) and store them as some other day, so the shape is checked first.
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII)
+# Dates are strict, read by archive.values: Python's fromisoformat alone would take week dates
+# (2016-W06-4) and ordinal dates (2016-042) and store them as some other day. The messages
+# leave the field's name to pydantic's error location.
 
 
 def _calendar_day(value: str) -> str:
     """YYYY-MM-DD naming a real day (RFC 3339 full-date), returned as given."""
-    if not _DAY.fullmatch(value):
-        raise ValueError("a date is YYYY-MM-DD")
-    date.fromisoformat(value)  # ValueError for 2016-02-30
+    try:
+        parse_day(value, "date")
+    except ValueError:
+        raise ValueError("a date is YYYY-MM-DD naming a real day") from None
     return value
 
 
 def _instant(value: str) -> str:
     """RFC 3339 date-time with seconds and an offset (Z or ±HH:MM), with T and Z in capitals."""
-    if not _INSTANT.fullmatch(value):
-        raise ValueError("an instant is YYYY-MM-DDTHH:MM:SS with an offset (Z or +01:00)")
-    value = value.upper()  # RFC 3339 allows t and z; the archive stores one spelling
-    datetime.fromisoformat(value)  # ValueError for 25:00 or a 30th of February
-    return value
+    try:
+        parse_rfc3339_instant(value, "instant")
+    except ValueError:
+        raise ValueError("an instant is YYYY-MM-DDTHH:MM:SS with an offset (Z or +01:00)") from None
+    return value.upper()  # RFC 3339 allows t and z; the archive stores one spelling
 
 
 def integral(value: object) -> object:

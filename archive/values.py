@@ -6,6 +6,8 @@ Given by people (commands, the API's query parameters, the CLI's options), stric
 - `parse_instant`: ``YYYY-MM-DDTHH:MM[:SS[.fraction]]`` with an offset, ``Z`` or ``±HH:MM``.
 - `parse_instant_or_utc`: the same, except that an instant without an offset is read as UTC
   (the command line's rule for ``--known-at``: the archive records and indexes UTC).
+- `parse_rfc3339_instant`: the same with seconds required, RFC 3339's ``date-time`` (the format
+  the API documents for its bodies and query parameters, through api/values.py).
 
 Strict because Python's ``fromisoformat`` alone (3.11) also takes week dates (``2016-W06-4``),
 basic forms (``20160211``), an hour alone (``T10``) and offsets such as ``+0100`` or
@@ -31,12 +33,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-__all__ = ["parse_day", "parse_instant", "parse_instant_or_utc", "stored_day", "stored_instant"]
+__all__ = ["parse_day", "parse_instant", "parse_instant_or_utc", "parse_rfc3339_instant", "stored_day",
+           "stored_instant"]
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-# The offset is a group of its own so that an instant without one gets its own message.
+# Seconds and the offset are groups of their own: the rules that require them give their own message.
 _INSTANT = re.compile(
-    r"(?P<local>\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(?P<offset>[Zz]|[+-]\d{2}:\d{2})?",
+    r"(?P<minute>\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2})(?P<seconds>:\d{2}(?:\.\d{1,9})?)?"
+    r"(?P<offset>[Zz]|[+-]\d{2}:\d{2})?",
     re.ASCII,
 )
 
@@ -51,30 +55,41 @@ def parse_day(value: object, name: str) -> date:
     raise ValueError(f"{name} must be a date (YYYY-MM-DD), not {value!r}")
 
 
-def _instant(value: object, name: str) -> datetime:
-    """An instant in the strict shape; naive when it was given without an offset."""
+def _instant(value: object, name: str) -> tuple[datetime, bool]:
+    """An instant in the strict shape (naive when given without an offset), and whether it gave seconds."""
     shape = _INSTANT.fullmatch(value) if isinstance(value, str) else None
     if shape is None:
         raise ValueError(f"{name} must be an ISO datetime, not {value!r}")
-    offset = shape["offset"] or ""
-    text = shape["local"].upper() + ("+00:00" if offset in ("Z", "z") else offset)
+    seconds, offset = shape["seconds"] or "", shape["offset"] or ""
+    text = (shape["minute"] + seconds).upper() + ("+00:00" if offset in ("Z", "z") else offset)
     try:
-        return datetime.fromisoformat(text)  # refuses 25:00 or a 30th of February
+        return datetime.fromisoformat(text), bool(seconds)  # refuses 25:00 or a 30th of February
     except ValueError:
         raise ValueError(f"{name} must be an ISO datetime, not {value!r}") from None
 
 
-def parse_instant(value: object, name: str) -> datetime:
-    """An instant from ISO 8601 text with an offset (``Z`` for UTC), aware and in the offset given."""
-    moment = _instant(value, name)
+def _with_offset(moment: datetime, name: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"{name} must carry a UTC offset (e.g. 2016-10-01T12:00:00+02:00)")
     return moment
 
 
+def parse_instant(value: object, name: str) -> datetime:
+    """An instant from ISO 8601 text with an offset (``Z`` for UTC), aware and in the offset given."""
+    return _with_offset(_instant(value, name)[0], name)
+
+
+def parse_rfc3339_instant(value: object, name: str) -> datetime:
+    """An instant as `parse_instant` reads it, with seconds required (RFC 3339's date-time)."""
+    moment, seconds = _instant(value, name)
+    if not seconds:
+        raise ValueError(f"{name} must give seconds (e.g. 2016-10-01T12:00:00+02:00), not {value!r}")
+    return _with_offset(moment, name)
+
+
 def parse_instant_or_utc(value: object, name: str) -> datetime:
     """An instant as `parse_instant` reads it, but one without an offset is UTC; returned in UTC."""
-    moment = _instant(value, name)
+    moment, _ = _instant(value, name)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 

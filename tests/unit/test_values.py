@@ -12,7 +12,14 @@ import pytest
 
 from archive.domain import require_date, require_instant
 from archive.exceptions import InvalidCommand
-from archive.values import parse_day, parse_instant, parse_instant_or_utc, stored_day, stored_instant
+from archive.values import (
+    parse_day,
+    parse_instant,
+    parse_instant_or_utc,
+    parse_rfc3339_instant,
+    stored_day,
+    stored_instant,
+)
 
 OSLO_SUMMER = timezone(timedelta(hours=2))
 
@@ -84,6 +91,17 @@ def test_an_instant_without_an_offset_is_refused_where_one_is_required() -> None
     with pytest.raises(ValueError) as refused:
         parse_instant("2016-10-01T12:00:00", "known_at")
     assert str(refused.value) == "known_at must carry a UTC offset (e.g. 2016-10-01T12:00:00+02:00)"
+
+
+def test_the_apis_rfc_3339_instant_also_requires_seconds() -> None:
+    # The API documents RFC 3339's date-time: the same instants, seconds included.
+    assert parse_rfc3339_instant("2016-10-01T12:00:00+02:00", "known_at") == datetime(2016, 10, 1, 10, tzinfo=UTC)
+    with pytest.raises(ValueError, match=r"^known_at must give seconds"):
+        parse_rfc3339_instant("2016-10-01T12:00+02:00", "known_at")
+    with pytest.raises(ValueError, match="^known_at must carry a UTC offset"):
+        parse_rfc3339_instant("2016-10-01T12:00:00", "known_at")
+    with pytest.raises(ValueError, match="^known_at must be an ISO datetime"):
+        parse_rfc3339_instant("2016-W39-6T12:00:00Z", "known_at")
 
 
 def test_on_the_command_line_an_instant_without_an_offset_is_utc() -> None:
