@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from whoosh.index import Index, LockError
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from archive.values import stored_instant
 from archive.visibility import mark_of
 from search.readers import index_state, segment_ids, segment_readers
 from search.schema import FAR_FUTURE, META_ID, ORG_SEPARATOR
@@ -155,8 +156,8 @@ def _as_datetime(value: Any) -> datetime | None:
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        return datetime.fromisoformat(value)
+    if isinstance(value, str):  # stored ISO text: the index keeps naive UTC
+        return stored_instant(value).astimezone(UTC).replace(tzinfo=None)
     raise TypeError(f"not a date: {value!r}")
 
 
