@@ -28,7 +28,7 @@ from archive.readmodels.replay import is_record_topic
 from archive.values import stored_day, stored_instant
 from archive.visibility import mark_of
 from search.index import SchemaMismatchError, open_index, read_meta, rebuild_into, swap_in, write_batch
-from search.query import SearchParams, SearchResult, search
+from search.query import SearchParams, SearchResult, search, stop_rendering_ahead
 from search.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -191,6 +191,7 @@ class SearchProjection(Projection):
 
     def reset(self) -> None:
         with self._lock:
+            stop_rendering_ahead(self.ix)
             self.ix.close()
             self.ix = self._fresh()
 
@@ -209,4 +210,5 @@ class SearchProjection(Projection):
         return search(self.ix, params)
 
     def close(self) -> None:
+        stop_rendering_ahead(self.ix)
         self.ix.close()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -105,10 +106,15 @@ def _window(text: str, first: _Match, width: int) -> tuple[int, int]:
 
 
 def _best_windows(text: str, matches: list[_Match], width: int) -> list[tuple[int, int]]:
+    # Matches are words found left to right, so starts and ends both increase: the matches
+    # inside a passage are one slice, found by bisection (a scan of all of them per passage
+    # made choosing passages quadratic in the matches, up to MAX_MATCHES).
+    starts = [m.start for m in matches]
+    ends = [m.end for m in matches]
     candidates = []
     for i, m in enumerate(matches):
         start, end = _window(text, m, width)
-        inside = [x for x in matches[i:] if x.end <= end]
+        inside = matches[i : bisect_right(ends, end, lo=i)]
         # Most distinct terms first, then most matches, then earliest.
         candidates.append((-len({x.term for x in inside}), -len(inside), start, end))
     candidates.sort()
@@ -119,7 +125,7 @@ def _best_windows(text: str, matches: list[_Match], width: int) -> list[tuple[in
             break
         if any(start < e and s < end for s, e in chosen):
             continue
-        terms = {x.term for x in matches if start <= x.start and x.end <= end}
+        terms = {x.term for x in matches[bisect_left(starts, start) : bisect_right(ends, end)]}
         if chosen and terms <= covered:
             continue  # a second passage only if it shows another reason for the hit
         chosen.append((start, end))

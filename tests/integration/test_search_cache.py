@@ -16,7 +16,9 @@ from api.config import WebSettings
 from api.main import create_app
 from api.tokens import create_token
 from archive.service import ArchiveService
-from search.query import SearchParams, search
+from search.index import open_index
+from search.query import ResultCache, SearchParams, search
+from search.readers import index_state
 from tests.api.records import Loaded, load_records
 
 
@@ -105,3 +107,39 @@ def test_a_cached_answer_never_crosses_visibility(archive: Archive) -> None:
     # As known at a moment (time travel) is its own answer too: before the statement existed.
     assert archive.find(archive.auditor, q="tunnelplan", known_at="2000-01-01T00:00:00+00:00")["count"] == 0
     assert archive.find(archive.auditor, q="tunnelplan")["count"] == 1
+
+
+def test_pages_rendered_ahead_are_the_pages_of_their_commit(archive: Archive) -> None:
+    loaded = load_records(archive)
+    projection = archive.service.search
+    cache = index_state(projection.ix).attached(ResultCache)
+    for text in ("Kyststien må bli ferdig.", "Kyststien trenger penger.", "Kyststien er viktig for Hole."):
+        archive.post("/api/statements", statement(loaded, text))
+
+    def fresh(page: int, page_size: int) -> list[str]:
+        # The same page from another index object on the same folder: no cache, no worker.
+        other = open_index(projection.index_dir, create_if_missing=False)
+        try:
+            hits = search(other, SearchParams(q="kyststien", page_size=page_size, page=page)).hits
+            return [h.record_id for h in hits]
+        finally:
+            other.close()
+
+    def ids(found: dict[str, Any]) -> list[str]:
+        return [h["id"] for h in found["data"]]
+
+    # A journalist reads page 1, then page 2: from then on the next page is rendered ahead.
+    assert archive.find(q="kyststien", page_size=1)["count"] == 3
+    archive.find(q="kyststien", page_size=1, page=2)
+    cache.settle(timeout=60)
+    # The page rendered ahead (page 3) is the page a fresh reader gets.
+    assert ids(archive.find(q="kyststien", page_size=1, page=3)) == fresh(3, 1)
+    # Page 1 of two hits has page 2 rendered ahead; a write comes in before page 2 is read.
+    assert archive.find(q="kyststien", page_size=2)["count"] == 3
+    archive.post("/api/statements", statement(loaded, "Kyststien ved Hole åpner i mai, sier kyststien-gruppa."))
+    cache.settle(timeout=60)
+    # Both pages answer from the new commit: four statements, as a fresh reader sees them.
+    pages = [archive.find(q="kyststien", page_size=2, page=n) for n in (1, 2)]
+    assert [p["count"] for p in pages] == [4, 4]
+    assert ids(pages[0]) == fresh(1, 2) and ids(pages[1]) == fresh(2, 2)
+    assert len(set(ids(pages[0]) + ids(pages[1]))) == 4
