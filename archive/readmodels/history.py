@@ -76,8 +76,17 @@ class History(RecordModel):
 
     def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:
         rows: list[tuple[object, ...]] = []
+        pending: set[str] = set()  # records with rows in `rows`, not yet written
         for change in changes:
-            rows.append(self._record_version(cur, change, rows))
+            rid = change.logged.originator_id
+            if change.logged.originator_version > 1 and rid in pending:
+                # A later version reads and updates this record's earlier rows: write them first.
+                # (Only this record's: every read and update below names its record_id, so rows
+                # of other records wait and go in with one executemany.)
+                self._insert(cur, rows)
+                pending.clear()
+            rows.append(self._record_version(cur, change))
+            pending.add(rid)
         self._insert(cur, rows)
 
     def _insert(self, cur: Cursor, rows: list[tuple[object, ...]]) -> None:
@@ -87,11 +96,9 @@ class History(RecordModel):
             )
             rows.clear()
 
-    def _record_version(self, cur: Cursor, change: Change, pending: list[tuple[object, ...]]) -> tuple[object, ...]:
-        """The new version's row; earlier rows are updated in place (pending ones written first)."""
+    def _record_version(self, cur: Cursor, change: Change) -> tuple[object, ...]:
+        """The new version's row; earlier rows of the record are updated in place (see apply)."""
         logged = change.logged
-        if logged.originator_version > 1 and pending:
-            self._insert(cur, pending)  # updates below must see every earlier row
         row = _NewVersion(cur, change, valid_from=change.valid_from, content=change.view)
         self._place(logged.event, row)
         event = logged.event

@@ -29,6 +29,7 @@ from archive.readmodels.base import LoggedEvent, Projection, iso_utc
 log = logging.getLogger(__name__)
 
 Decoder = Callable[[Notification], Any]
+CATCH_UP_BATCH_LIMIT = 4000  # events per batch at most while behind (see ProjectionRunner.__init__)
 
 
 class ProjectionRunner:
@@ -57,6 +58,11 @@ class ProjectionRunner:
         self.decode = decode
         self.projections = list(projections)
         self.batch_size = batch_size
+        # Batches grow while each comes back full (the group is behind: a catch-up or a rebuild),
+        # so a commit per model and the per-batch work are paid per thousands of events; a
+        # batch that is not full (the group is at the head, following live) brings the size back.
+        self.max_batch_size = max(batch_size, min(8 * batch_size, CATCH_UP_BATCH_LIMIT))
+        self._limit = batch_size
         self.poll_interval = poll_interval
         self.upstream = upstream  # a runner whose models this group reads (search reads history)
         self.reads = tuple(reads)  # which of the upstream's projections (all when empty)
@@ -132,9 +138,11 @@ class ProjectionRunner:
                     return 0
             else:
                 ceiling = None
+            limit = self._limit
             notifications = self.recorder.select_notifications(
-                start=start, limit=self.batch_size, stop=ceiling, inclusive_of_start=False
+                start=start, limit=limit, stop=ceiling, inclusive_of_start=False
             )
+            self._limit = min(2 * limit, self.max_batch_size) if len(notifications) >= limit else self.batch_size
             if not notifications:
                 return 0
             batch = [self._logged(n) for n in notifications]
