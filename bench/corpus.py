@@ -30,6 +30,9 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
+from whoosh.analysis import LanguageAnalyzer
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+
 __all__ = ["Query", "Vocabulary", "corpus", "queries", "QUERY_CLASSES"]
 
 QUERY_CLASSES = ("mid", "two", "common", "filter", "fuzzy")
@@ -322,3 +325,31 @@ def within_one(word: str, vocabulary: list[str]) -> list[str]:
         if abs(len(term) - len(word)) <= 1 and distance(term, word, limit=2) <= 1:
             out.append(term)
     return out
+
+
+def raw_schema() -> Schema:
+    """The peer's schema: raw Whoosh with its Norwegian analyser on the same fields (search and
+    rebuild benches)."""
+    ana = LanguageAnalyzer("no")
+    return Schema(id=ID(unique=True, stored=True), record_id=ID(stored=True),
+                  version=NUMERIC(int, stored=True), kind=KEYWORD(stored=True),
+                  reference=ID(stored=True), title=TEXT(analyzer=ana, stored=True),
+                  body=TEXT(analyzer=ana, stored=True), speaker=TEXT(stored=True),
+                  party=KEYWORD(stored=True, lowercase=True), organisation=KEYWORD(stored=True, commas=True),
+                  date=DATETIME(stored=True, sortable=True), recorded_at=DATETIME(stored=True),
+                  restricted=BOOLEAN(stored=True))
+
+
+def raw_index(directory: str, docs: list[dict[str, Any]]) -> float:
+    """Bulk-index `docs` with raw Whoosh into `directory` (one writer, one commit); seconds taken."""
+    import time
+
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.create_in(directory, raw_schema())
+    start = time.perf_counter()
+    writer = ix.writer(limitmb=256)
+    for d in docs:
+        writer.add_document(**{k: (",".join(v) if isinstance(v, list) else v) for k, v in d.items() if k in ix.schema})
+    writer.commit()
+    return time.perf_counter() - start

@@ -12,10 +12,12 @@ Prints, from one run on the same machine:
   * create latency through the command people use (`Archive.record_statement`, one save per
     create) as the 10th, 1,000th, 10,000th and 100,000th record of its year: the cost of a
     write must not grow with the archive (see archive/references.py),
-as events/s and as ratios against the baselines. The last line is the summary of issue 15;
-rebuild/raw_whoosh there is `n/a` because the search index is built by bench/search.py.
+  * `protokoll rebuild` (read models and search index) on an archive of --rebuild-records
+    records against raw Whoosh bulk-indexing the same texts (see rebuild_vs_raw_whoosh),
+as events/s and as ratios against the baselines. The last line is the summary of issue 15.
 
     .venv/bin/python bench/ingest.py [--events 100000] [--max-records 100000] [--samples 300]
+                                     [--rebuild-records 2000]
 """
 
 from __future__ import annotations
@@ -280,6 +282,42 @@ def storage_floor(service: ArchiveService, directory: Path, batch_size: int = 20
     return head / elapsed
 
 
+def rebuild_vs_raw_whoosh(directory: Path, n: int, seed: int = 7) -> tuple[float, float]:
+    """Seconds `protokoll rebuild` takes (read models and search index, as an operator runs it)
+    on an archive of `n` records, and seconds raw Whoosh takes to bulk-index the same texts.
+
+    The records are bench/corpus.py's documents (Bokmål word frequencies, lengths per kind:
+    1-3 sentences up to 10k words) recorded as statements through `record_statement` (500 per
+    unit of work); the archive's index is brought to the head first, so the timed command does
+    the rebuild only. Raw Whoosh indexes the same texts with LanguageAnalyzer("no") in one
+    writer and one commit (bench/corpus.raw_index, as bench/search.py does).
+    """
+    import subprocess
+
+    from bench.corpus import Vocabulary, corpus, raw_index
+    from search.analysis import stop_words
+
+    docs = list(corpus(n, seed, Vocabulary.load(stop=stop_words())))
+    data_dir = directory / "rebuild"
+    with ArchiveService(Settings(data_dir=data_dir), search=True) as service:
+        app = service.archive
+        for start in range(0, n, 500):
+            with app.unit_of_work():
+                for d in docs[start : start + 500]:
+                    app.record_statement(text=d["body"], said_at=d["date"].date().isoformat(),
+                                         speaker_name=d.get("speaker") or "Kari Nordmann", party=d.get("party"),
+                                         recorded_by="bench")
+        service.catch_up()
+    repo = Path(__file__).resolve().parents[1]
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "archive.cli", "rebuild", "--data-dir", str(data_dir)], check=True,
+                   cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)}, stdout=subprocess.DEVNULL)
+    rebuild_seconds = time.perf_counter() - start
+    raw_dir = directory / "raw-whoosh"
+    raw_dir.mkdir()
+    return rebuild_seconds, raw_index(str(raw_dir), docs)
+
+
 def catch_up(service: ArchiveService, projections: list, batch_size: int = 500) -> float:
     for p in projections:
         p.reset()
@@ -297,6 +335,8 @@ def main() -> None:
     parser.add_argument("--max-records", type=int, default=100_000,
                         help="largest year size for the create latency (levels 10, 1k, 10k, 100k up to this)")
     parser.add_argument("--samples", type=int, default=300, help="timed creates per level")
+    parser.add_argument("--rebuild-records", type=int, default=2_000,
+                        help="records in the archive `protokoll rebuild` is timed on (the issue's figure: 100000)")
     args = parser.parse_args()
     n = args.events
     levels = [level for level in CREATE_LEVELS if level <= args.max_records] or [CREATE_LEVELS[0]]
@@ -325,6 +365,7 @@ def main() -> None:
         # End to end: saves with the read models following in the background, until caught up.
         plain_saves, results["end to end (saves + read models live)"] = sustained_ingest(directory, n)
         create, cold = create_latency(directory, levels, args.samples)
+        rebuild_seconds, raw_seconds = rebuild_vs_raw_whoosh(directory, args.rebuild_records)
     print(f"events in log: {head}")
     print(f"{'raw SQLite inserts (100 rows/txn, FULL sync)':48} {raw:>10,.0f} events/s   1.00x")
     print(f"{'eventsourcing saves (100 aggregates/save)':48} {saves:>10,.0f} events/s   {saves / raw:.2f}x raw")
@@ -348,8 +389,10 @@ def main() -> None:
     if largest != CREATE_LEVELS[-1]:
         print(f"note: --max-records capped the create levels at {largest:,}; the ratio below is at {largest:,}")
     print(f"create p50 at {largest:,} = {flat:.2f}x create p50 at {levels[0]} (target <= 1.2x)")
-    print("note: rebuild/raw_whoosh is measured by bench/search.py's index build, not here: n/a")
-    print(f"summary: catchup/floor={catchup_floor:.2f} rebuild/raw_whoosh=n/a "
+    rebuild_raw = rebuild_seconds / raw_seconds
+    print(f"protokoll rebuild of {args.rebuild_records:,} records (search index included) {rebuild_seconds:7.1f} s; "
+          f"raw Whoosh bulk-indexing the same texts {raw_seconds:7.1f} s: {rebuild_raw:.2f}x (target <= 1.2x)")
+    print(f"summary: catchup/floor={catchup_floor:.2f} rebuild/raw_whoosh={rebuild_raw:.2f} "
           f"create_p50_100k/create_p50_10={flat:.2f} live/saves={live_saves:.2f}")
 
 

@@ -49,11 +49,9 @@ from typing import Any
 
 import httpx
 from whoosh import index as whoosh_index
-from whoosh.analysis import LanguageAnalyzer
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
-from bench.corpus import QUERY_CLASSES, Query, Vocabulary, corpus, queries, within_one
+from bench.corpus import QUERY_CLASSES, Query, Vocabulary, corpus, queries, raw_index, within_one
 from search.analysis import analyse, compound_parts_analyzer, stop_words
 from search.index import open_index, write_batch
 from search.query import SearchParams, clear_result_cache, search
@@ -81,17 +79,6 @@ def by_class(qs: list[Query], fn: Callable[[Query], Any], rounds: int = 1) -> di
         for q in qs:
             out[q.cls].append(timed(lambda q=q: fn(q)))
     return out
-
-
-def raw_schema() -> Schema:
-    ana = LanguageAnalyzer("no")
-    return Schema(id=ID(unique=True, stored=True), record_id=ID(stored=True),
-                  version=NUMERIC(int, stored=True), kind=KEYWORD(stored=True),
-                  reference=ID(stored=True), title=TEXT(analyzer=ana, stored=True),
-                  body=TEXT(analyzer=ana, stored=True), speaker=TEXT(stored=True),
-                  party=KEYWORD(stored=True, lowercase=True), organisation=KEYWORD(stored=True, commas=True),
-                  date=DATETIME(stored=True, sortable=True), recorded_at=DATETIME(stored=True),
-                  restricted=BOOLEAN(stored=True))
 
 
 # ---------------------------------------------------------------- SQLite FTS5
@@ -226,14 +213,9 @@ def main() -> None:
     if not args.no_raw:
         raw_dir = root / "raw"
         raw_dir.mkdir(exist_ok=True)
-        raw_ix = whoosh_index.create_in(str(raw_dir), raw_schema())
-        t = time.perf_counter()
-        w = raw_ix.writer(limitmb=256)
-        for d in docs:
-            w.add_document(**{k: (",".join(v) if isinstance(v, list) else v) for k, v in d.items()
-                              if k in raw_ix.schema})
-        w.commit()
-        line += f" | raw whoosh {len(docs) / (time.perf_counter() - t):7.0f} docs/s"
+        seconds = raw_index(str(raw_dir), docs)
+        raw_ix = whoosh_index.open_dir(str(raw_dir))
+        line += f" | raw whoosh {len(docs) / seconds:7.0f} docs/s"
     print(line)
     counts = {c: [fts.run(q)[0] for q in qs if q.cls == c] for c in QUERY_CLASSES}
     print("matches    fts5 median count per class: " + ", ".join(
