@@ -32,6 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# Run as a script, this file's folder comes first on sys.path, where bench/http.py would shadow
+# the standard library's http (and bench/search.py the search package): drop it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.application import Archive  # noqa: E402
