@@ -15,4 +15,6 @@ class WebSettings(Settings):
     page_size: int = Field(default=25, ge=1, le=200, description="rows per page in lists")
     feed_size: int = Field(default=50, ge=1, le=500, description="entries per Atom feed")
     events_page_max: int = Field(default=500, ge=1, le=10_000)
-    base_url: str = Field(default="", description="absolute URL prefix used in feeds (optional)")
+    base_url: str = Field(default="", description=(
+        "absolute URL prefix for links in feeds, e.g. https://arkiv.example.no "
+        "(optional; never taken from the Host header)"))

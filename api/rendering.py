@@ -95,10 +95,14 @@ def shorten(text: str, limit: int) -> str:
 
 
 def as_atom(request: Request, ctx: WebContext, title: str, entries: Sequence[FeedEntry]) -> Response:
-    base = (ctx.settings.base_url or str(request.base_url)).rstrip("/")
-    self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    # The prefix comes from configuration only, never from the request's Host header (which a
+    # client chooses): without PROTOKOLL_BASE_URL the links are paths, which readers resolve
+    # against the feed's own address, and the feed's id is a name-based UUID of its path.
+    base = ctx.settings.base_url.rstrip("/")
+    self_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    self_url = base + self_path
     feed = FeedGenerator()
-    feed.id(xml_text(self_url))
+    feed.id(xml_text(self_url) if base else atom_id(self_path))
     feed.title(xml_text(title) or "Protokoll")
     feed.link(href=xml_text(self_url), rel="self")
     feed.link(href=xml_text(self_url.replace(".atom", "", 1)), rel="alternate")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
-from tests.api.conftest import Scenario
+from tests.api.conftest import Scenario, make_scenario
 from tests.api.records import load_records
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -97,6 +98,20 @@ def test_atom_feeds_for_search_person_and_agreement(scenario: Scenario) -> None:
         assert response.headers["content-type"].startswith("application/atom+xml"), url
         root = ET.fromstring(response.content)
         assert root.tag == f"{ATOM}feed" and root.findall(f"{ATOM}entry"), url
+
+
+def test_feed_links_come_from_configuration_never_from_the_host_header(tmp_path: Path) -> None:
+    # A client chooses its Host header; a feed that echoed it would hand readers links to any site.
+    for scenario in make_scenario(tmp_path / "unset"):
+        load_records(scenario)
+        feed = scenario.client.get("/records.atom", headers={"Host": "evil.example"}).text
+        assert "evil.example" not in feed and 'href="/r/' in feed  # paths, resolved against the feed
+    # With PROTOKOLL_BASE_URL set, every link is absolute under it.
+    for scenario in make_scenario(tmp_path / "set", base_url="https://arkiv.example.no/"):
+        load_records(scenario)
+        feed = scenario.client.get("/records.atom", headers={"Host": "evil.example"}).text
+        assert "evil.example" not in feed and 'href="https://arkiv.example.no/r/' in feed
+        assert "<id>https://arkiv.example.no/records.atom</id>" in feed
 
 
 def test_search_page_with_highlights_facets_and_parsed_query(scenario: Scenario) -> None:
