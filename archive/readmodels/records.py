@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archive.faults import PoisonEvent, storage_problem
 from archive.readmodels.base import Change, LoggedEvent, Projection, RecordModel, dumps, loads
@@ -48,19 +48,29 @@ class SharedReplay:
         if self._last is not None and self._last[0] == key:
             return self._last[1]
         changes: list[Change] = []
+        # Record id -> index of its latest change, whose view still shares lists and dicts with the
+        # live object: copied (from its JSON, taken before anything moved) only when the object
+        # moves on within this run. Most records change once per batch and need no copy.
+        shared: dict[str, int] = {}
         failure = None
         for logged in events:
             if not is_record_topic(logged.topic):
                 continue
+            rid = logged.originator_id
             try:
-                record = self.states.advance(logged.originator_id, logged.event)
+                earlier = shared.pop(rid, None)
+                if earlier is not None:
+                    changes[earlier] = _copied(changes[earlier])
+                record = self.states.advance(rid, logged.event)
                 if record is None:
                     continue
-                # The live object moves on with the next event: keep a copy of now.
-                view_json = dumps(record.view())
-                changes.append(Change(logged, record.KIND, loads(view_json), view_json, record.valid_from()))
+                view = record.view()
+                shared[rid] = len(changes)
+                changes.append(Change(logged, record.KIND, view, dumps(view), record.valid_from()))
             except Exception as exc:  # noqa: BLE001 - the domain cannot apply this event: name it
                 self.states.forget()  # a half-applied event may have changed a cached object
+                for index in shared.values():  # ... and the views sharing its lists: back to their JSON
+                    changes[index] = _copied(changes[index])
                 failure = PoisonEvent(logged.position, logged.originator_id, logged.originator_version,
                                       logged.topic, exc, "replay")
                 break
@@ -73,6 +83,11 @@ class SharedReplay:
     def forget(self) -> None:
         self._last = None
         self.states.forget()
+
+
+def _copied(change: Change) -> Change:
+    """The change with a view of its own (read back from its JSON), no longer the live object's."""
+    return replace(change, view=loads(change.view_json))
 
 
 def ensure_tracking(cur: Cursor, name: str) -> None:
