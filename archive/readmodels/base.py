@@ -34,7 +34,9 @@ class LoggedEvent:
 
 def iso_utc(moment: datetime) -> str:
     """Instants as fixed-width ISO-8601 UTC text, so they compare correctly as strings."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.tzinfo is not UTC:  # the log's own timestamps are UTC already
+        moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond:06d}Z"
 
 
 def dumps(value: Any) -> str:

@@ -14,10 +14,12 @@ recorder's LISTEN/NOTIFY subscription and wakes the runner for writes from other
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -145,10 +147,11 @@ class ProjectionRunner:
             self._limit = min(2 * limit, self.max_batch_size) if len(notifications) >= limit else self.batch_size
             if not notifications:
                 return 0
-            batch = [self._logged(n) for n in notifications]
-            taken = 0
-            for projection in due:
-                taken = max(taken, self._feed(projection, batch))
+            with collection_paused():
+                batch = [self._logged(n) for n in notifications]
+                taken = 0
+                for projection in due:
+                    taken = max(taken, self._feed(projection, batch))
             with self._changed:
                 self._changed.notify_all()
             if taken:
@@ -359,6 +362,25 @@ class ProjectionRunner:
                     self._wake.set()
         except Exception:  # noqa: BLE001 - the poll still follows the log
             log.debug("subscription ended", exc_info=True)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is decoded, replayed and written.
+
+    A batch allocates thousands of objects that live until it is written (events, views, rows),
+    so the collector would run over and over, each time walking the replay's cache of live
+    records too (a third of a catch-up's time went to it). What the batch leaves behind is
+    collected after it, as usual. Another thread's batch may end the pause early: only slower.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def location_of(projection: Projection) -> str:
