@@ -10,7 +10,7 @@ agreement say on D?" and "what did the archive say on T about D?".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import singledispatchmethod
@@ -29,11 +29,59 @@ COLUMNS = (
 )
 
 
+# Where a row's values stand (COLUMNS' order), for updates made to rows not yet written.
+VALID_TO, VALID_TO_RECORDED_AT, SUPERSEDED_AT = 6, 7, 9
+INSERT = f"INSERT INTO rm_history ({COLUMNS}) VALUES ({', '.join('?' * 15)})"
+
+
+class _Pending:
+    """A batch's rows not yet written, so that a record's later versions need not write them first.
+
+    An update of a record's earlier rows (a revision ending valid periods, a later version
+    superseding) is made to its pending rows in memory, and in the table too unless every row
+    of the record is pending (it was created in this batch). A read of earlier rows (a
+    correction's, screening's) writes every pending row first. All rows go in with one
+    executemany at the end of the batch: not one per record changed twice, as before.
+    """
+
+    def __init__(self, cur: Cursor) -> None:
+        self.cur = cur
+        self.rows: list[list[object]] = []
+        self.of: dict[str, list[list[object]]] = {}
+        self.born: set[str] = set()  # records whose every row is pending
+
+    def add(self, rid: str, row: list[object], created: bool) -> None:
+        self.rows.append(row)
+        self.of.setdefault(rid, []).append(row)
+        if created:
+            self.born.add(rid)
+
+    def update(self, rid: str, sql: str, params: tuple[object, ...], matches: Callable[[list[object]], bool],
+               values: dict[int, object]) -> None:
+        """`sql` (an UPDATE of this record's rows) on the table and, as `matches`/`values`, on pending rows."""
+        if rid not in self.born:
+            self.cur.execute(sql, params)
+        for row in self.of.get(rid, ()):
+            if matches(row):
+                for index, value in values.items():
+                    row[index] = value
+
+    def read(self) -> Cursor:
+        """The cursor, once every pending row is in the table."""
+        self.flush()
+        return self.cur
+
+    def flush(self) -> None:
+        if self.rows:
+            self.cur.executemany(INSERT, self.rows)
+        self.rows, self.of, self.born = [], {}, set()
+
+
 @dataclass
 class _NewVersion:
     """The row a new version gets; the handler for its event class fills in what differs."""
 
-    cur: Cursor
+    pending: _Pending
     change: Change
     valid_from: str | None
     content: dict[str, Any]
@@ -76,35 +124,20 @@ class History(RecordModel):
         cur.execute("DROP INDEX IF EXISTS rm_history_position")
 
     def apply(self, cur: Cursor, changes: Sequence[Change]) -> None:
-        rows: list[tuple[object, ...]] = []
-        pending: set[str] = set()  # records with rows in `rows`, not yet written
+        pending = _Pending(cur)
         for change in changes:
-            rid = change.logged.originator_id
-            if change.logged.originator_version > 1 and rid in pending:
-                # A later version reads and updates this record's earlier rows: write them first.
-                # (Only this record's: every read and update below names its record_id, so rows
-                # of other records wait and go in with one executemany.)
-                self._insert(cur, rows)
-                pending.clear()
-            rows.append(self._record_version(cur, change))
-            pending.add(rid)
-        self._insert(cur, rows)
+            logged = change.logged
+            pending.add(logged.originator_id, self._record_version(pending, change), logged.originator_version == 1)
+        pending.flush()
 
-    def _insert(self, cur: Cursor, rows: list[tuple[object, ...]]) -> None:
-        if rows:
-            cur.executemany(
-                f"INSERT INTO rm_history ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)", rows
-            )
-            rows.clear()
-
-    def _record_version(self, cur: Cursor, change: Change) -> tuple[object, ...]:
-        """The new version's row; earlier rows of the record are updated in place (see apply)."""
+    def _record_version(self, pending: _Pending, change: Change) -> list[object]:
+        """The new version's row; earlier rows of the record are updated in place (see _Pending)."""
         logged = change.logged
-        row = _NewVersion(cur, change, valid_from=change.valid_from, content=change.view)
-        self._place(logged.event, row)
+        row = _NewVersion(pending, change, valid_from=change.valid_from, content=change.view)
+        _handler(type(logged.event))(self, logged.event, row)
         event = logged.event
         source = getattr(event, "source", None)
-        return (
+        return [
             row.rid,
             change.view["version"],
             change.kind,
@@ -114,12 +147,13 @@ class History(RecordModel):
             row.valid_to,
             row.valid_to_recorded_at,
             row.now,
+            None,  # superseded_at: set by a later version
             getattr(event, "recorded_by", None),
             getattr(event, "reason", None),
             dumps(source) if source else None,
             change.view_json if row.content is change.view else dumps(row.content),
             logged.position,
-        )
+        ]
 
     # One handler per event class: where the new version sits on both time axes, and what it
     # does to the rows before it.
@@ -131,9 +165,12 @@ class History(RecordModel):
 
     def _supersede_current(self, row: _NewVersion) -> None:
         if row.number > 1:
-            row.cur.execute(
+            row.pending.update(
+                row.rid,
                 "UPDATE rm_history SET superseded_at = ? WHERE record_id = ? AND superseded_at IS NULL",
                 (row.now, row.rid),
+                lambda r: r[SUPERSEDED_AT] is None,
+                {SUPERSEDED_AT: row.now},
             )
 
     @_place.register
@@ -144,7 +181,7 @@ class History(RecordModel):
     @_place.register
     def _agreement_revised(self, event: Agreement.Revised, row: _NewVersion) -> None:
         """A new revision ends the valid period of the one before and starts its own."""
-        self._end_open_periods(row.cur, row.rid, row.view["effective_from"], row.now)
+        self._end_open_periods(row.pending, row.rid, row.view["effective_from"], row.now)
         self._open_revision(row)
 
     def _open_revision(self, row: _NewVersion) -> None:
@@ -156,7 +193,7 @@ class History(RecordModel):
     @_place.register
     def _agreement_terminated(self, event: Agreement.Terminated, row: _NewVersion) -> None:
         """The agreement ends: open valid periods end on `effective_to`, from which this version holds."""
-        self._end_open_periods(row.cur, row.rid, row.view["effective_to"], row.now)
+        self._end_open_periods(row.pending, row.rid, row.view["effective_to"], row.now)
         row.revision = row.view["revisions"][-1]["number"]
         row.valid_from = row.view["effective_to"]
 
@@ -166,13 +203,13 @@ class History(RecordModel):
         corrected = revision_of_version(row.view, event.corrects_version)
         if corrected is None:
             raise InvalidCommand(f"stored correction names no revision: {row.rid} v{row.number}")
-        old = self._open_row_of_revision(row.cur, row.rid, corrected["number"])
+        old = self._open_row_of_revision(row.pending, row.rid, corrected["number"])
         row.content = revision_view(row.view, corrected)
         row.revision = corrected["number"]
         if old is not None:
             row.valid_from, row.valid_to = old["valid_from"], old["valid_to"]
             row.valid_to_recorded_at = old["valid_to_recorded_at"]
-            self._supersede(row.cur, row.rid, old["version"], row.now)
+            self._supersede(row.pending, row.rid, old["version"], row.now)
 
     @_place.register
     def _screened(self, event: Record.Restricted | Record.Released, row: _NewVersion) -> None:
@@ -188,7 +225,7 @@ class History(RecordModel):
 
     def _agreement_changed(self, row: _NewVersion) -> None:
         """Screening and other administrative changes: same revision and valid period, new record time."""
-        old = self._latest_current(row.cur, row.rid)
+        old = self._latest_current(row.pending, row.rid)
         if old is not None:
             row.revision = old["revision"]
             base = loads(old["content"])
@@ -196,7 +233,7 @@ class History(RecordModel):
             row.content = base
             row.valid_from, row.valid_to = old["valid_from"], old["valid_to"]
             row.valid_to_recorded_at = old["valid_to_recorded_at"]
-            self._supersede(row.cur, row.rid, old["version"], row.now)
+            self._supersede(row.pending, row.rid, old["version"], row.now)
 
     @_place.register
     def _news_updated(self, event: NewsUpdate.Updated, row: _NewVersion) -> None:
@@ -206,7 +243,7 @@ class History(RecordModel):
         if row.valid_from is None:
             self._news_changed(event, row)
         else:
-            self._end_open_periods(row.cur, row.rid, row.valid_from, row.now)
+            self._end_open_periods(row.pending, row.rid, row.valid_from, row.now)
 
     @_place.register
     def _news_changed(self, event: NewsUpdate.Event, row: _NewVersion) -> None:
@@ -214,33 +251,39 @@ class History(RecordModel):
         latest one, keeping its end of valid time."""
         if row.number == 1:
             return
-        old = self._latest_current(row.cur, row.rid)
+        old = self._latest_current(row.pending, row.rid)
         if old is not None:
             row.valid_to, row.valid_to_recorded_at = old["valid_to"], old["valid_to_recorded_at"]
-            self._supersede(row.cur, row.rid, old["version"], row.now)
+            self._supersede(row.pending, row.rid, old["version"], row.now)
 
-    def _end_open_periods(self, cur: Cursor, rid: str, end: str | None, now: str) -> None:
-        cur.execute(
+    def _end_open_periods(self, pending: _Pending, rid: str, end: str | None, now: str) -> None:
+        pending.update(
+            rid,
             "UPDATE rm_history SET valid_to = ?, valid_to_recorded_at = ? "
             "WHERE record_id = ? AND superseded_at IS NULL AND valid_to IS NULL",
             (end, now, rid),
+            lambda r: r[SUPERSEDED_AT] is None and r[VALID_TO] is None,
+            {VALID_TO: end, VALID_TO_RECORDED_AT: now},
         )
 
-    def _supersede(self, cur: Cursor, rid: str, version: int, now: str) -> None:
-        cur.execute(
+    def _supersede(self, pending: _Pending, rid: str, version: int, now: str) -> None:
+        pending.update(
+            rid,
             "UPDATE rm_history SET superseded_at = ? WHERE record_id = ? AND version = ?",
             (now, rid, version),
+            lambda r: r[1] == version,
+            {SUPERSEDED_AT: now},
         )
 
-    def _open_row_of_revision(self, cur: Cursor, rid: str, revision: int) -> dict[str, Any] | None:
-        return cur.execute(
+    def _open_row_of_revision(self, pending: _Pending, rid: str, revision: int) -> dict[str, Any] | None:
+        return pending.read().execute(
             "SELECT * FROM rm_history WHERE record_id = ? AND revision = ? AND superseded_at IS NULL "
             "AND event_type <> 'Terminated' ORDER BY version DESC LIMIT 1",
             (rid, revision),
         ).fetchone()
 
-    def _latest_current(self, cur: Cursor, rid: str) -> dict[str, Any] | None:
-        return cur.execute(
+    def _latest_current(self, pending: _Pending, rid: str) -> dict[str, Any] | None:
+        return pending.read().execute(
             "SELECT * FROM rm_history WHERE record_id = ? AND superseded_at IS NULL "
             "ORDER BY version DESC LIMIT 1",
             (rid,),
@@ -331,6 +374,14 @@ class History(RecordModel):
             ]
             rows.sort(key=lambda r: (r["valid_from"] or "", r["version"]))
         return _row(rows[-1]) if rows else None
+
+
+def _handler(event_class: type) -> Callable[[History, Any, _NewVersion], None]:
+    """History's `_place` handler for an event class, looked up by class (as `self._place(...)`
+    would, without building a bound wrapper on every call)."""
+    place: Any = vars(History)["_place"]  # the singledispatchmethod itself
+    handler: Callable[[History, Any, _NewVersion], None] = place.dispatcher.dispatch(event_class)
+    return handler
 
 
 UNCOMPARED = frozenset({"version", "revisions", "id", "kind", "revision", "key"})
