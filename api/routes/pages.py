@@ -10,13 +10,16 @@ from fastapi.responses import RedirectResponse, Response
 
 from api import views
 from api.access import get_entry, visible_rows
+from api.auth import Principal
+from api.context import WebContext
 from api.deps import TOKEN_COOKIE, ContextDep, PrincipalDep, SearcherDep, ServiceDep
 from api.errors import SearchUnavailable
 from api.formatting import KIND_LABELS, STATUS_LABELS, kind_labels, label, norwegian_date, reference_path
 from api.i18n import gettext
 from api.rendering import FeedEntry, as_atom, as_csv, as_json, check_format, plain, render
 from api.routes.health import health_data
-from api.searching import SearchFormDep, filter_choices, run_search
+from api.searching import SearchFormDep, SearchRequest, filter_choices, run_search
+from archive.service import ArchiveService
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,6 +65,11 @@ def search_page(request: Request, ctx: ContextDep, service: ServiceDep, principa
             unavailable = exc.message
     for hit in data["data"]:
         hit["snippet_text"] = plain(hit.get("snippet"))
+    return with_freshness(_search_response(request, ctx, service, principal, form, fmt, data, unavailable), data)
+
+
+def _search_response(request: Request, ctx: WebContext, service: ArchiveService, principal: Principal,
+                     form: SearchRequest, fmt: str, data: dict[str, Any], unavailable: str | None) -> Response:
     if fmt == "json":
         return as_json(data)
     if fmt == "csv":
@@ -73,6 +81,15 @@ def search_page(request: Request, ctx: ContextDep, service: ServiceDep, principa
     choices = {} if unavailable else filter_choices(service, include_restricted=form.include_restricted)
     return render(request, ctx, principal, "search.html", data, form=form, unavailable=unavailable,
                   status=503 if unavailable else 200, kinds=kind_labels(), choices=choices)
+
+
+def with_freshness(response: Response, data: dict[str, Any]) -> Response:
+    """Every search answer says how fresh it is, in headers too: CSV and Atom have no place for it in the body."""
+    if "index_position" in data:
+        response.headers["X-Index-Position"] = str(data["index_position"])
+        response.headers["X-Log-Head"] = str(data.get("log_head", 0))
+        response.headers["X-Search-Stale"] = "true" if data.get("stale") else "false"
+    return response
 
 
 def _list_summary(row: dict[str, Any]) -> str:

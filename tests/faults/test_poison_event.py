@@ -62,6 +62,12 @@ def test_a_poison_event_is_named_and_stops_nothing_else(tmp_path: Path, figures:
         assert found["count"] == 3 and found["stale"] is True and found["index_position"] < found["log_head"]
         page = live.client.get("/search", params={"q": "kollektivtrafikk"})
         assert page.status_code == 200 and "Søket er ikke à jour" in page.text
+        # in every format: CSV and Atom, which have no place for it in the body, say it in headers.
+        for fmt in ("", ".json", ".csv", ".atom"):
+            headers = live.client.get(f"/search{fmt}", params={"q": "kollektivtrafikk"}).headers
+            assert headers["X-Search-Stale"] == "true", fmt
+            assert (int(headers["X-Index-Position"]), int(headers["X-Log-Head"])) == (
+                found["index_position"], found["log_head"]), fmt
         # and /health and /ready answer 503 naming the event and the record, once for each model it stopped.
         for route in ("/health", "/ready"):
             health = live.client.get(route)
