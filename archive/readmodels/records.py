@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from archive.faults import PoisonEvent, storage_problem
 from archive.readmodels.base import Change, LoggedEvent, Projection, RecordModel, dumps, loads
 from archive.readmodels.db import Cursor, ReadDatabase
+from archive.readmodels.fast_views import FAST_VIEWS, FastView
 from archive.readmodels.replay import LoadRecord, RecordStates, is_record_topic
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,9 @@ class SharedReplay:
     the others replays its own run correctly (missing states are read from the event store).
     """
 
-    def __init__(self, load: LoadRecord) -> None:
+    def __init__(self, load: LoadRecord, fast: bool = True) -> None:
         self.states = RecordStates(load)
+        self.fast = fast  # new statements' views built from their events (fast_views), not by the domain
         self._last: tuple[tuple[int, int, int], Replayed] | None = None
 
     def changes(self, events: Sequence[LoggedEvent]) -> Replayed:
@@ -61,12 +63,17 @@ class SharedReplay:
                 earlier = shared.pop(rid, None)
                 if earlier is not None:
                     changes[earlier] = _copied(changes[earlier])
-                record = self.states.advance(rid, logged.event)
-                if record is None:
-                    continue
-                view = record.view()
+                fast = self._fast_view(logged)
+                if fast is not None:
+                    kind, view, valid_from = fast
+                    self.states.created(rid, logged.event)
+                else:
+                    record = self.states.advance(rid, logged.event)
+                    if record is None:
+                        continue
+                    kind, view, valid_from = record.KIND, record.view(), record.valid_from()
                 shared[rid] = len(changes)
-                changes.append(Change(logged, record.KIND, view, dumps(view), record.valid_from()))
+                changes.append(Change(logged, kind, view, dumps(view), valid_from))
             except Exception as exc:  # noqa: BLE001 - the domain cannot apply this event: name it
                 self.states.forget()  # a half-applied event may have changed a cached object
                 for index in shared.values():  # ... and the views sharing its lists: back to their JSON
@@ -79,6 +86,16 @@ class SharedReplay:
         self._last = (key, result) if failure is None else None
         self.states.committed()
         return result
+
+    def _fast_view(self, logged: LoggedEvent) -> FastView | None:
+        """The new record's view from its event, or None: the domain replays the event."""
+        build = FAST_VIEWS.get(logged.topic) if self.fast else None
+        if build is None:
+            return None
+        try:
+            return build(logged.event)
+        except Exception:  # noqa: BLE001 - the domain replays it and names what is wrong
+            return None
 
     def forget(self) -> None:
         self._last = None

@@ -35,8 +35,14 @@ class RecordStates:
 
     def __init__(self, load: LoadRecord, cache_size: int = 50_000) -> None:
         self._load = load
-        self._cache: OrderedDict[str, Record] = OrderedDict()
+        # A record, or the event that created it while only its view was needed (see `created`).
+        self._cache: OrderedDict[str, Record | Any] = OrderedDict()
         self._cache_size = cache_size
+
+    def created(self, record_id: str, event: Any) -> None:
+        """A record whose view was built from its created event: the aggregate is built if needed."""
+        self._cache[record_id] = event
+        self._cache.move_to_end(record_id)
 
     def advance(self, record_id: str, event: Any) -> Record | None:
         """The record after `event` (None when the event store does not know the record)."""
@@ -44,6 +50,8 @@ class RecordStates:
             aggregate: Record | None = None
         else:
             aggregate = self._cache.get(record_id)
+            if aggregate is not None and not isinstance(aggregate, Record):
+                aggregate = aggregate.mutate(None)  # its created event: the record at version 1
             if aggregate is None or aggregate.version != event.originator_version - 1:
                 aggregate = self._load(record_id, event.originator_version - 1)
                 if aggregate is None:
