@@ -224,12 +224,15 @@ class History(RecordModel):
             self._supersede_current(row)
 
     def _agreement_changed(self, row: _NewVersion) -> None:
-        """Screening and other administrative changes: same revision and valid period, new record time."""
-        old = self._latest_current(row.pending, row.rid)
+        """Screening and other administrative changes: same revision and valid period, new record time.
+        They change the agreement as it stands now, the current row latest in valid time, which is not
+        the latest version after a correction of an earlier revision."""
+        old = self._latest_in_valid_time(row.pending, row.rid)
         if old is not None:
             row.revision = old["revision"]
             base = loads(old["content"])
-            base.update({k: row.view[k] for k in ("restricted", "restriction_basis", "public_title", "version")})
+            base.update({k: row.view[k] for k in ("restricted", "restriction_basis", "public_title", "version",
+                                                  "revisions")})
             row.content = base
             row.valid_from, row.valid_to = old["valid_from"], old["valid_to"]
             row.valid_to_recorded_at = old["valid_to_recorded_at"]
@@ -280,6 +283,13 @@ class History(RecordModel):
             "SELECT * FROM rm_history WHERE record_id = ? AND revision = ? AND superseded_at IS NULL "
             "AND event_type <> 'Terminated' ORDER BY version DESC LIMIT 1",
             (rid, revision),
+        ).fetchone()
+
+    def _latest_in_valid_time(self, pending: _Pending, rid: str) -> dict[str, Any] | None:
+        return pending.read().execute(
+            "SELECT * FROM rm_history WHERE record_id = ? AND superseded_at IS NULL "
+            "ORDER BY valid_from DESC, version DESC LIMIT 1",
+            (rid,),
         ).fetchone()
 
     def _latest_current(self, pending: _Pending, rid: str) -> dict[str, Any] | None:

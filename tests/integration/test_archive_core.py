@@ -213,6 +213,28 @@ class TestAgreementsOnTwoTimeAxes:
         service.done(app.release(ag.id, expected_version=2, reason="Skjermingstiden er ute", recorded_by=ME))
         assert service.catalog.list(CatalogFilter(kind="agreement"))[1] == 1
 
+    def test_screening_after_correcting_an_earlier_revision_screens_the_agreement_as_it_stands(
+        self, service: ArchiveService
+    ) -> None:
+        # An agreement revised in 2021, then a typo corrected in its 2020 text, then screened:
+        app = service.archive
+        ag = app.register_agreement(title="Avtale", parties=["a"], text="Tekst 2020", effective_from="2020-01-01",
+                                    recorded_by=ME)
+        app.revise_agreement(ag.id, expected_version=1, effective_from="2021-01-01", reason="Ny revisjon",
+                             text="Tekst 2021", recorded_by=ME)
+        app.correct_agreement(ag.id, expected_version=2, corrects_version=1, changes={"text": "Tekst 2020, rettet"},
+                              reason="Skrivefeil", recorded_by=ME)
+        service.done(app.restrict(ag.id, expected_version=3, legal_basis="Offl. § 13", recorded_by=ME))
+        # the screening's version holds the 2021 text from 2021 on (it once took the corrected 2020 revision's
+        # text and period, so the agreement as it stands today had no current row),
+        screened = service.history.version(ag.id, 4)
+        assert screened is not None and screened["content"]["text"] == "Tekst 2021"
+        assert (screened["valid_from"], screened["valid_to"]) == ("2021-01-01", None)
+        assert screened["content"]["revisions"][0]["text"] == "Tekst 2020, rettet"  # its list of revisions is today's
+        assert service.history.as_of(ag.id, valid_at="2022-06-01")["version"] == 4  # type: ignore[index]
+        # while 2020 still reads as corrected.
+        assert service.history.as_of(ag.id, valid_at="2020-06-01")["content"]["text"] == "Tekst 2020, rettet"  # type: ignore[index]
+
 
 class TestIdentityAndConcurrency:
     def test_natural_key_makes_repeats_a_no_op(self, service: ArchiveService) -> None:
