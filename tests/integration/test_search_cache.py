@@ -17,8 +17,9 @@ from api.main import create_app
 from api.tokens import create_token
 from archive.service import ArchiveService
 from search.index import open_index
-from search.query import ResultCache, SearchParams, search
+from search.query import SearchParams, search
 from search.readers import index_state
+from search.results import ResultCache
 from tests.api.records import Loaded, load_records
 
 
