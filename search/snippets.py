@@ -36,7 +36,8 @@ FRAGMENT_CHARS = 160  # up to two passages of about this length
 MAX_FRAGMENTS = 2
 HIGHLIGHT_CHAR_LIMIT = 20_000  # the part of a long text that is searched for passages
 LEAD_CHARS = 50  # context kept before the first match of a passage
-ANCHOR_CHARS = 3  # letters of a term a matching word contains (see the module docstring)
+ANCHOR_CHARS = 3  # letters of a term a matching word contains at least (see the module docstring)
+ANCHOR_SLACK = 3  # letters at the end of a long term an inflected or compound form may change (_anchor)
 MAX_MATCHES = 200  # matches enough to choose passages from; the rest of a long text is not read
 TOKEN_REACH = 64  # a word longer than this is noise (search.analysis.MAX_WORD_LENGTH is 60)
 
@@ -54,10 +55,18 @@ class _Match:
 @lru_cache(maxsize=256)
 def _anchors(terms: frozenset[str]) -> re.Pattern[str] | None:
     """One pattern finding every place a word matching one of `terms` may stand."""
-    anchors = sorted({t[:ANCHOR_CHARS].lower() for t in terms if t}, key=lambda a: (-len(a), a))
+    anchors = sorted({_anchor(t) for t in terms if t}, key=lambda a: (-len(a), a))
     if not anchors:
         return None
     return re.compile("|".join(map(re.escape, anchors)), re.IGNORECASE)
+
+
+def _anchor(term: str) -> str:
+    """The start of `term` every regular form of it contains: all but its last ANCHOR_SLACK letters,
+    at least ANCHOR_CHARS. Strong verbs change a vowel inside short stems ("kom" for komm, "skrev"
+    for skriv), which the ANCHOR_CHARS floor keeps; a long term's short prefix ("kom" of
+    kommunestyr) would stand in front of half the words of a council's minutes, each then analysed."""
+    return term[: max(ANCHOR_CHARS, len(term) - ANCHOR_SLACK)].lower()
 
 
 def _matches(text: str, terms: frozenset[str], langs: tuple[str, ...]) -> list[_Match]:
@@ -68,9 +77,12 @@ def _matches(text: str, terms: frozenset[str], langs: tuple[str, ...]) -> list[_
     pos = 0
     while len(out) < MAX_MATCHES and (hit := pattern.search(text, pos)) is not None:
         at = hit.start()
-        # The word holding the hit, found like search.analysis tokenises (from a little before).
+        # The word holding the hit, found like search.analysis tokenises, from the last space or
+        # line break before it (no word spans one), else from a little before.
+        reach = max(pos, at - TOKEN_REACH)
+        after_space = max(text.rfind(" ", reach, at), text.rfind("\n", reach, at)) + 1
         word_match = None
-        for m in _WORD.finditer(text, max(pos, at - TOKEN_REACH), at + TOKEN_REACH):
+        for m in _WORD.finditer(text, after_space or reach, at + TOKEN_REACH):
             if m.end() > at:
                 word_match = m if m.start() <= at else None
                 break
@@ -111,12 +123,14 @@ def _best_windows(text: str, matches: list[_Match], width: int) -> list[tuple[in
     # made choosing passages quadratic in the matches, up to MAX_MATCHES).
     starts = [m.start for m in matches]
     ends = [m.end for m in matches]
+    one_term = all(m.term == matches[0].term for m in matches)  # most queries: count, no sets
     candidates = []
     for i, m in enumerate(matches):
         start, end = _window(text, m, width)
-        inside = matches[i : bisect_right(ends, end, lo=i)]
+        last = bisect_right(ends, end, lo=i)
         # Most distinct terms first, then most matches, then earliest.
-        candidates.append((-len({x.term for x in inside}), -len(inside), start, end))
+        distinct = 1 if one_term else len({x.term for x in matches[i:last]})
+        candidates.append((-distinct, i - last, start, end))
     candidates.sort()
     chosen: list[tuple[int, int]] = []
     covered: set[str] = set()

@@ -22,3 +22,15 @@ def test_a_text_without_the_terms_shows_its_start_escaped() -> None:
     # The hit matched on its title: the text has nothing to mark, and its markup is escaped.
     snippet = make_snippet("<b>Budsjett</b> for 2016 & 2017", set(analyse("sykehjem")))
     assert snippet == "&lt;b&gt;Budsjett&lt;/b&gt; for 2016 &amp; 2017"
+
+
+def test_long_terms_are_found_by_more_than_their_first_letters_and_strong_verbs_still_are() -> None:
+    # Minutes where most words start like the query word: kommune, kommunal, kompetanse.
+    text = ("Kommunen og kommunale råd drøftet kompetanse med kommunens folk. " * 20
+            + "Kommunestyrets vedtak ble klart etter at kommunestyret skrev sin uttalelse.")
+    # A long term ("kommunestyret") marks its inflected forms and nothing else,
+    snippet = make_snippet(text, set(analyse("kommunestyret")))
+    assert "<mark>Kommunestyrets</mark>" in snippet and "<mark>kommunestyret</mark>" in snippet
+    assert "<mark>Kommunen" not in snippet and "<mark>kommunale" not in snippet
+    # while a short one still finds a strong verb's past tense ("skrev" for "skrive").
+    assert "<mark>skrev</mark>" in make_snippet(text, set(analyse("skrive")))
