@@ -39,6 +39,7 @@ LEAD_CHARS = 50  # context kept before the first match of a passage
 ANCHOR_CHARS = 3  # letters of a term a matching word contains at least (see the module docstring)
 ANCHOR_SLACK = 3  # letters at the end of a long term an inflected or compound form may change (_anchor)
 MAX_MATCHES = 200  # matches enough to choose passages from; the rest of a long text is not read
+MAX_PER_TERM = 20  # matches of one term enough to choose its passage (see _matches)
 TOKEN_REACH = 64  # a word longer than this is noise (search.analysis.MAX_WORD_LENGTH is 60)
 
 _WORD = re.compile(TOKEN_PATTERN)
@@ -70,38 +71,69 @@ def _anchor(term: str) -> str:
 
 
 def _matches(text: str, terms: frozenset[str], langs: tuple[str, ...]) -> list[_Match]:
+    """The words of `text` that match `terms`, left to right: MAX_PER_TERM of each term at most.
+
+    A term that has them all is no longer looked for (its anchor leaves the pattern), so a long
+    text that repeats one word hundreds of times costs a few dozen analysed words, while the scan
+    goes on for the terms not yet seen. Around a match found after that, the dropped terms are
+    looked for again, so a passage holding several terms is still seen as one.
+    """
+    return _scan(text, terms, 0, len(text), langs, MAX_PER_TERM)[:MAX_MATCHES]
+
+
+def _scan(text: str, terms: frozenset[str], lo: int, hi: int, langs: tuple[str, ...],
+          per_term_limit: int) -> list[_Match]:
     out: list[_Match] = []
-    pattern = _anchors(terms)
-    if pattern is None:
-        return out
-    pos = 0
-    while len(out) < MAX_MATCHES and (hit := pattern.search(text, pos)) is not None:
+    wanted = terms
+    pattern = _anchors(wanted)
+    dropped: frozenset[str] = frozenset()
+    per_term: dict[str, int] = {}
+    seen: set[int] = set()  # starts of the matches in `out`
+    pos = lo
+    while pattern is not None and len(out) < MAX_MATCHES and (hit := pattern.search(text, pos, hi)) is not None:
         at = hit.start()
-        # The word holding the hit, found like search.analysis tokenises, from the last space or
-        # line break before it (no word spans one), else from a little before.
-        reach = max(pos, at - TOKEN_REACH)
-        after_space = max(text.rfind(" ", reach, at), text.rfind("\n", reach, at)) + 1
-        word_match = None
-        for m in _WORD.finditer(text, after_space or reach, at + TOKEN_REACH):
-            if m.end() > at:
-                word_match = m if m.start() <= at else None
-                break
+        word_match = _word_at(text, at, max(pos, at - TOKEN_REACH))
         if word_match is None:
             pos = at + 1
             continue
         pos = word_match.end()
-        word = word_match.group(0)
-        term = normalise_word(word, langs)
-        if term is None:
+        found = _term_of(word_match.group(0), wanted, langs)
+        if found is None:
             continue
-        if term in terms:
-            out.append(_Match(word_match.start(), word_match.end(), term))
-            continue
-        for part in compound_parts(word, langs):
-            if part in terms:
-                out.append(_Match(word_match.start(), word_match.end(), part))
-                break
+        match = _Match(word_match.start(), word_match.end(), found)
+        seen.add(match.start)
+        if dropped:  # the dropped terms near this match, for the passages around it
+            near = _scan(text, dropped, max(lo, match.start - SNIPPET_CHARS), min(hi, match.end + SNIPPET_CHARS),
+                         langs, MAX_MATCHES)
+            out.extend(m for m in near if m.start not in seen)
+            seen.update(m.start for m in near)
+        out.append(match)
+        per_term[found] = per_term.get(found, 0) + 1
+        if per_term[found] >= per_term_limit:
+            wanted, dropped = wanted - {found}, dropped | {found}
+            pattern = _anchors(wanted)
+    out.sort(key=lambda m: m.start)
     return out
+
+
+def _word_at(text: str, at: int, lo: int) -> re.Match[str] | None:
+    """The word holding position `at`, found like search.analysis tokenises: from the last space
+    or line break before it (no word spans one), else from `lo`."""
+    after_space = max(text.rfind(" ", lo, at), text.rfind("\n", lo, at)) + 1
+    for m in _WORD.finditer(text, after_space or lo, at + TOKEN_REACH):
+        if m.end() > at:
+            return m if m.start() <= at else None
+    return None
+
+
+def _term_of(word: str, terms: frozenset[str], langs: tuple[str, ...]) -> str | None:
+    """The query term `word` matches: its own term, else one of its compound parts."""
+    term = normalise_word(word, langs)
+    if term is None:
+        return None
+    if term in terms:
+        return term
+    return next((part for part in compound_parts(word, langs) if part in terms), None)
 
 
 def _window(text: str, first: _Match, width: int) -> tuple[int, int]:

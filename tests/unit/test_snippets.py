@@ -34,3 +34,14 @@ def test_long_terms_are_found_by_more_than_their_first_letters_and_strong_verbs_
     assert "<mark>Kommunen" not in snippet and "<mark>kommunale" not in snippet
     # while a short one still finds a strong verb's past tense ("skrev" for "skrive").
     assert "<mark>skrev</mark>" in make_snippet(text, set(analyse("skrive")))
+
+
+def test_a_word_repeated_hundreds_of_times_still_leaves_room_for_the_passage_with_both_terms() -> None:
+    # Minutes that name the council on every line, and the railway once, near the end.
+    text = ("Saken ble lagt fram for kommunestyret i dag. " * 300
+            + "Til slutt vedtok kommunestyret å støtte jernbanen gjennom dalen. "
+            + "Saken ble lagt fram for kommunestyret i dag. " * 10)
+    snippet = make_snippet(text, set(analyse("kommunestyret")) | set(analyse("jernbanen")))
+    # The council's name stops being looked for after a few dozen matches, but not beside the railway:
+    # one passage shows both words, marked.
+    assert "vedtok <mark>kommunestyret</mark> å støtte <mark>jernbanen</mark>" in snippet
