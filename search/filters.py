@@ -97,8 +97,11 @@ def build_filter(
         clauses.append(Term("visibility", PUBLIC_MARK))
     else:
         words.append("including restricted")
+    # The names directory is read only when a value must be resolved against it: a search
+    # without a person, party or organisation filter reads no stored fields for it.
+    by_name = bool(params.speaker or params.party or params.organisation)
     names = (visible_names(searcher, And(clauses), caches)
-             if searcher is not None and caches is not None else None)
+             if by_name and searcher is not None and caches is not None else None)
     told = notes if notes is not None else []
     kinds = [k.lower() for k in (params.kind or []) if k]
     if kinds:

@@ -103,8 +103,14 @@ class _ViewFile(BufferFile):
     """Whoosh's BufferFile reading through a `_View` instead of a BytesIO copy."""
 
     def __init__(self, source: Any, offset: int, length: int, name: str) -> None:
-        super().__init__(memoryview(source)[offset : offset + length], name=name)
+        # Not BufferFile.__init__: its BytesIO(buf) would copy the whole part (touching every
+        # page of the mapping) only for the copy to be replaced by the view.
+        self._buf = memoryview(source)[offset : offset + length]
+        self._name = name
         self.file = _View(source, offset, length)
+        self.onclose = None
+        self.is_real = False
+        self.is_closed = False
 
 
 class _ViewStorage(CompoundStorage):
