@@ -8,24 +8,12 @@ exactly — text, speaker, party and role — so that a rule change shows up as 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from archive.importers.dates import find_publication_dates, parse_norwegian_date, resolve_relative_day
-from archive.importers.news import ParsedArticle, parse_news
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "news"
-
-Row = tuple[str, str | None, str | None, str | None]
-
-
-def parse_fixture(name: str) -> ParsedArticle:
-    return parse_news((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def rows(article: ParsedArticle) -> list[Row]:
-    return [(s.text, s.speaker_name, s.party, s.role) for s in article.statements]
+from archive.importers.news import parse_news
+from tests.news_fixtures import parse_fixture, rows
 
 
 def test_guillemets_straight_quotes_and_closing_marks_only() -> None:

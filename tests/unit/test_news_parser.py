@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -11,12 +10,7 @@ from archive.importers.attribution import ParsedPerson, same_person
 from archive.importers.errors import ImportFormatError
 from archive.importers.news import ParsedArticle, parse_news
 from archive.importers.text import decode_source
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "news"
-
-
-def parse_fixture(name: str) -> ParsedArticle:
-    return parse_news((FIXTURES / name).read_text(encoding="utf-8"))
+from tests.news_fixtures import parse_fixture
 
 
 def said(article: ParsedArticle) -> list[tuple[str | None, str]]:

@@ -10,21 +10,8 @@ quotes printed twice, cited documents, and dates in the site's footer.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-from archive.importers.news import ParsedArticle, parse_news
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "news"
-
-Row = tuple[str, str | None, str | None, str | None]
-
-
-def parse_fixture(name: str) -> ParsedArticle:
-    return parse_news((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def rows(article: ParsedArticle) -> list[Row]:
-    return [(s.text, s.speaker_name, s.party, s.role) for s in article.statements]
+from tests.news_fixtures import parse_fixture, rows
 
 
 def test_bokmal_described_role_before_the_name_and_multi_part_surnames() -> None:
