@@ -29,6 +29,8 @@ from typing import Any
 from whoosh.query import NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
+from search.lru import Lru
+
 __all__ = [
     "Directory",
     "Resolution",
@@ -100,12 +102,11 @@ Allowed = Callable[[Searcher], frozenset[int]]
 # Per-segment directories are kept by the caller (one map per index, search.segments), keyed by
 # (segment id, deletions, visibility filter): segments are immutable, so a name list is read
 # once per segment and filter, not on every search.
-_SEGMENT_CACHE_LIMIT = 256
 
 
 def build_directory(
     searcher: Searcher, allowed: Allowed, column: Columns, segment_key: Callable[[Searcher], tuple[str, int]],
-    filter_key: str, cache: dict[tuple[str, int, str], Directory],
+    filter_key: str, cache: Lru[tuple[str, int, str], Directory],
 ) -> Directory:
     """Names from the visible documents of every segment, merged.
 
@@ -120,9 +121,7 @@ def build_directory(
         part = cache.get(key)
         if part is None:
             part = _segment_directory(sub, allowed(sub), column)
-            if len(cache) >= _SEGMENT_CACHE_LIMIT:
-                cache.clear()
-            cache[key] = part
+            cache.put(key, part)
         merged.speakers.update(part.speakers)
         merged.organisations.update(part.organisations)
         merged.parties.update(part.parties)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
@@ -25,6 +24,7 @@ from typing import Any
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from search.lru import Lru
 from search.readers import generation_key, index_state
 
 RANK_KEEP = 200  # ranked docnums kept per query: the first 10 pages of 20
@@ -49,33 +49,6 @@ class Ranking:
     complete: bool  # order holds every match (else deeper pages rank again)
 
 
-class _Lru:
-    """A small thread-safe LRU map (FastAPI runs sync routes in a thread pool)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Any:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: Any, value: Any) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.limit:
-                self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
-
 class ResultCache:
     """One index's answers: rankings by query, rendered pages by query and page, and the next
     pages being rendered ahead on the index's own background thread.
@@ -92,8 +65,8 @@ class ResultCache:
     """
 
     def __init__(self) -> None:
-        self.rankings = _Lru(_RESULT_CACHE_LIMIT)
-        self.pages = _Lru(_PAGE_CACHE_LIMIT)
+        self.rankings: Lru[Any, Ranking] = Lru(_RESULT_CACHE_LIMIT)
+        self.pages: Lru[Any, Any] = Lru(_PAGE_CACHE_LIMIT)
         self.paged = False  # a page beyond the first was asked for: rendering ahead is worth a thread
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)

@@ -24,6 +24,7 @@ from whoosh.query import Not as WNot
 from whoosh.searching import Searcher
 
 from search.directory import Directory
+from search.lru import Lru
 from search.schema import DATECOLUMN, ORG_SEPARATOR
 
 __all__ = ["SegmentCaches", "segment_key", "deleted_docs"]
@@ -69,18 +70,20 @@ def _matcher_ids(m: Any) -> set[int]:
 
 
 class SegmentCaches:
-    """Per-segment values of one index, bounded (a full map is emptied and filled again)."""
+    """Per-segment values of one index, each map bounded, least recently used out first (search.lru)."""
 
-    COLUMN_LIMIT = 256
-    FILTER_LIMIT = 512
+    # Entries are per segment: ~16 fields' columns and lengths over a 100k index's ~60 segments
+    # fit; filters and name lists are per segment and filter (the default ones stay in use).
+    COLUMN_LIMIT = 1024
+    FILTER_LIMIT = 1024
     DIRECTORY_LIMIT = 256
 
     def __init__(self) -> None:
-        self.columns: dict[tuple[str, str], list[Any]] = {}
-        self.sorted: dict[tuple[str, str], tuple[list[int], list[int]]] = {}  # (values, docnums)
-        self.lengths: dict[tuple[str, str], list[int]] = {}
-        self.filters: dict[tuple[str, int, str], frozenset[int]] = {}
-        self.directories: dict[tuple[str, int, str], Directory] = {}
+        self.columns: Lru[tuple[str, str], list[Any]] = Lru(self.COLUMN_LIMIT)
+        self.sorted: Lru[tuple[str, str], tuple[list[int], list[int]]] = Lru(self.COLUMN_LIMIT)  # (values, docnums)
+        self.lengths: Lru[tuple[str, str], list[int]] = Lru(self.COLUMN_LIMIT)
+        self.filters: Lru[tuple[str, int, str], frozenset[int]] = Lru(self.FILTER_LIMIT)
+        self.directories: Lru[tuple[str, int, str], Directory] = Lru(self.DIRECTORY_LIMIT)
 
     def column(self, segment_searcher: Searcher, fieldname: str) -> list[Any]:
         """A field's column values for every docnum of the segment, read once."""
@@ -97,9 +100,7 @@ class SegmentCaches:
                 ]
             else:
                 values = list(reader.column_reader(fieldname))
-            if len(self.columns) >= self.COLUMN_LIMIT:
-                self.columns.clear()
-            self.columns[key] = values
+            self.columns.put(key, values)
         return values
 
     def sorted_column(self, sub: Searcher, fieldname: str) -> tuple[list[int], list[int]]:
@@ -114,9 +115,7 @@ class SegmentCaches:
                 raw = [_NO_VALUE] * reader.doc_count_all()
             order = sorted(range(len(raw)), key=raw.__getitem__)
             hit = ([raw[d] for d in order], order)
-            if len(self.sorted) >= self.COLUMN_LIMIT:
-                self.sorted.clear()
-            self.sorted[key] = hit
+            self.sorted.put(key, hit)
         return hit
 
     def field_lengths(self, sub: Searcher, fieldname: str) -> list[int]:
@@ -127,9 +126,7 @@ class SegmentCaches:
             reader = sub.reader()
             dfl = reader.doc_field_length
             lengths = [dfl(d, fieldname, 1) or 1 for d in range(reader.doc_count_all())]
-            if len(self.lengths) >= self.COLUMN_LIMIT:
-                self.lengths.clear()
-            self.lengths[key] = lengths
+            self.lengths.put(key, lengths)
         return lengths
 
     def filter_docs(self, sub: Searcher, filt: Query) -> frozenset[int]:
@@ -138,10 +135,8 @@ class SegmentCaches:
         key = (seg_id, deleted, repr(filt))
         docs = self.filters.get(key)
         if docs is None:
-            docs = frozenset(self.docs(filt, sub))
-            if len(self.filters) >= self.FILTER_LIMIT:
-                self.filters.clear()
-            self.filters[key] = docs
+            docs = frozenset(self.docs(filt, sub, clauses_cached=True))
+            self.filters.put(key, docs)
         return docs
 
     def _range_docs(self, q: DateRange, sub: Searcher) -> set[int]:
@@ -157,8 +152,13 @@ class SegmentCaches:
             out -= deleted_docs(reader)
         return out
 
-    def docs(self, q: Query, sub: Searcher) -> set[int]:
-        """Docnums (within this segment, live only) matching q, ignoring scores."""
+    def docs(self, q: Query, sub: Searcher, clauses_cached: bool = False) -> set[int]:
+        """Docnums (within this segment, live only) matching q, ignoring scores.
+
+        With `clauses_cached` (filters), the clauses of an And are filters of their own, each
+        kept (filter_docs): every search's filter is the visibility clauses plus its own
+        selection, so a new year or party reads the visibility postings (every document of the
+        segment) once per segment, not once per search."""
         if isinstance(q, Term):
             reader = sub.reader()
             if (q.fieldname, q.text) not in reader:
@@ -179,15 +179,18 @@ class SegmentCaches:
             neg = [c.query for c in q.subqueries if isinstance(c, WNot)]
             if not pos:
                 pos = [Every()]
-            result = self.docs(pos[0], sub)
+            def part(child: Query) -> set[int] | frozenset[int]:
+                return self.filter_docs(sub, child) if clauses_cached else self.docs(child, sub)
+
+            result = set(part(pos[0]))
             for child in pos[1:]:
                 if not result:
                     return result
-                result &= self.docs(child, sub)
+                result &= part(child)
             for child in neg:
                 if not result:
                     break
-                result -= self.docs(child, sub)
+                result -= part(child)
             return result
         if isinstance(q, WNot):
             return self.docs(Every(), sub) - self.docs(q.query, sub)
