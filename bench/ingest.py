@@ -17,7 +17,7 @@ Prints, from one run on the same machine:
 as events/s and as ratios against the baselines. The last line is the summary of issue 15.
 
     .venv/bin/python bench/ingest.py [--events 100000] [--max-records 100000] [--samples 300]
-                                     [--rebuild-records 2000]
+                                     [--rebuild-records 100000]
 """
 
 from __future__ import annotations
