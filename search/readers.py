@@ -243,34 +243,24 @@ def _reader_at(ix: Index, state: IndexState) -> tuple[IndexReader, Signature]:
 
 
 @contextmanager
-def cached_searcher(ix: Index, **kwargs: Any) -> Iterator[Searcher]:
+def cached_searcher(ix: Index) -> Iterator[Searcher]:
     """A searcher on the latest commit over the index's shared segment readers (like
     `ix.searcher()`, without reopening every segment); the readers are this thread's until the
     block ends.
 
-    Without arguments, the searcher itself is kept for the next call on the same commit.
-    The searcher carries the commit it reads (see `generation_key`)."""
+    One searcher per commit, kept for the next call: a Searcher over ~50 segments builds a
+    sub-searcher for each (0.5 ms), and it holds nothing a later search on the same commit must
+    not see. The searcher carries the commit it reads (see `generation_key`)."""
     state = index_state(ix)
     with state.lock:
-        if not kwargs:
-            # One searcher per commit: a Searcher over ~50 segments builds a sub-searcher for
-            # each (0.5 ms), and it holds nothing a later search on the same commit must not see.
-            signature, _toc = _latest_toc_signed(ix, state)
-            hit = state.searcher
-            if hit is not None and hit[0] == signature:
-                yield hit[1]
-                return
-        reader, signature = _reader_at(ix, state)
-        searcher = Searcher(reader, fromindex=ix, closereader=False, **kwargs)
-        searcher.protokoll_generation = (*state.key, *signature)
-        if kwargs:
-            try:
-                yield searcher
-            finally:
-                searcher.close()
-            return
-        state.searcher = (signature, searcher)
-        yield searcher
+        signature, _toc = _latest_toc_signed(ix, state)
+        hit = state.searcher
+        if hit is None or hit[0] != signature:
+            reader, signature = _reader_at(ix, state)
+            searcher = Searcher(reader, fromindex=ix, closereader=False)
+            searcher.protokoll_generation = (*state.key, *signature)
+            hit = state.searcher = (signature, searcher)
+        yield hit[1]
 
 
 def generation_key(searcher: Searcher) -> tuple[Any, ...] | None:
