@@ -137,6 +137,7 @@ def _segment_directory(sub: Searcher, docs: frozenset[int], column: Columns) -> 
         return d
     speakers, parties = column(sub, "speaker_name"), column(sub, "party")
     orgs, kinds = column(sub, "organisation_facet"), column(sub, "kind")
+    roles = column(sub, "role_facet")
     for doc in docs:
         if speakers[doc]:
             d.speakers[speakers[doc]] += 1
@@ -145,15 +146,17 @@ def _segment_directory(sub: Searcher, docs: frozenset[int], column: Columns) -> 
         for org in orgs[doc] or ():
             d.organisations[org] += 1
         kind = kinds[doc]
-        if kind in ("person", "organisation", "statement"):
+        if kind == "statement":
+            if roles[doc]:
+                d.roles[roles[doc]] += 1
+        elif kind in ("person", "organisation"):
+            # Stored fields only for these few records: a statement's would bring its whole text in.
             stored = sub.stored_fields(doc)
             if kind == "person":
                 names = tuple(stored.get("names") or ()) or (stored.get("title") or "",)
                 d.people[stored["record_id"]] = (stored.get("title") or names[0], names)
-            elif kind == "organisation":
+            else:
                 d.organisation_records[stored["record_id"]] = stored.get("title") or ""
-            elif stored.get("role"):
-                d.roles[stored["role"]] += 1
     return d
 
 

@@ -57,7 +57,7 @@ __all__ = [
     "TRUEFLAG",
 ]
 
-SCHEMA_VERSION: int = 4
+SCHEMA_VERSION: int = 5
 # Open intervals end here, so every range filter is a plain DateRange.
 FAR_FUTURE = datetime(9999, 12, 31)
 META_ID = "__meta__"
@@ -123,6 +123,9 @@ def build_schema() -> Schema:
         # One party per document; lowercase index, display value in the column.
         party=KEYWORD(stored=True, lowercase=True, sortable=True),
         role=TEXT(analyzer=text, stored=True, phrase=False),
+        # The role as written, for the names directory's role suggestions (search.directory):
+        # a column, so listing roles never reads a statement's stored fields (its whole text).
+        role_facet=COLUMN(columns.VarBytesColumn()),
         # Names separated by commas ("Ringerike kommune,Hole kommune"); exact
         # (case-insensitive) match here, word match in organisation_words.
         organisation=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),

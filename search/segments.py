@@ -98,6 +98,8 @@ class SegmentCaches:
                     tuple(v.decode("utf-8").split(ORG_SEPARATOR)) if v else ()
                     for v in reader.column_reader(fieldname)
                 ]
+            elif fieldname == "role_facet":
+                values = [v.decode("utf-8") if v else None for v in reader.column_reader(fieldname)]
             else:
                 values = list(reader.column_reader(fieldname))
             self.columns.put(key, values)

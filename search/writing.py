@@ -168,7 +168,7 @@ def prepare_document(doc: Mapping[str, Any]) -> dict[str, Any]:
     """Fill derived fields so the indexer only supplies the domain values.
 
     - organisation / organisation_ids may be lists; organisation_words and
-      organisation_facet are derived from organisation.
+      organisation_facet are derived from organisation; role_facet from role.
     - speaker_name defaults to speaker; parts defaults to title + body.
     - superseded_at / retracted_at default to FAR_FUTURE, valid_to too when
       valid_from is given; current defaults to superseded_at == FAR_FUTURE.
@@ -186,6 +186,8 @@ def prepare_document(doc: Mapping[str, Any]) -> dict[str, Any]:
         out["organisation"] = ",".join(o.replace(",", " ") for o in orgs)
         out["organisation_words"] = " ".join(orgs)
         out["organisation_facet"] = ORG_SEPARATOR.join(orgs).encode("utf-8")
+    if out.get("role"):
+        out["role_facet"] = str(out["role"]).encode("utf-8")
     org_ids = _as_list(out.pop("organisation_ids", None))
     if org_ids:
         out["organisation_ids"] = ",".join(org_ids)

@@ -19,7 +19,7 @@ from search.index import (
     swap_in,
     write_batch,
 )
-from search.query import SearchParams, search
+from search.query import SearchParams, known_names, search
 from search.schema import FAR_FUTURE
 
 NOW = datetime(2024, 6, 1)
@@ -261,3 +261,24 @@ def test_year_facet_ignores_documents_without_a_date(tmp_path: Path) -> None:
     result = search(index, SearchParams(q=""), now=NOW)
     assert result.total == 2
     assert dict(result.facets["year"]) == {2019: 1}
+
+
+def test_role_suggestions_come_from_visible_statements_only(tmp_path: Path) -> None:
+    # Two mayors and a chief executive have spoken in public; one statement in a closed case
+    # names a role nobody outside may learn of.
+    ix = open_index(tmp_path / "ix")
+    said = dict(kind="statement", body="Vi tar ansvar.", date=datetime(2022, 5, 1), recorded_at=datetime(2022, 5, 1))
+    write_batch(ix, [
+        dict(said, id="s1:1", record_id="s1", version=1, speaker="Ola Dahl", role="ordfører"),
+        dict(said, id="s2:1", record_id="s2", version=1, speaker="Eva Lund", role="ordfører"),
+        dict(said, id="s3:1", record_id="s3", version=1, speaker="Per Berg", role="kommunedirektør"),
+        dict(said, id="s4:1", record_id="s4", version=1, speaker="Anne Ek", role="barnevernleder",
+             restricted=True),
+    ])
+    # A journalist starting to type a role is offered the roles as written, with their counts.
+    assert known_names(ix, "role", "", now=NOW) == [("ordfører", 2), ("kommunedirektør", 1)]
+    assert known_names(ix, "role", "komm", now=NOW) == [("kommunedirektør", 1)]
+    # The closed case's role reaches staff only.
+    assert known_names(ix, "role", "barn", now=NOW) == []
+    assert known_names(ix, "role", "barn", include_restricted=True, now=NOW) == [("barnevernleder", 1)]
+    ix.close()
