@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlparse
 
 from pydantic import Field, field_validator
@@ -26,6 +27,11 @@ class Settings(BaseSettings):
     public_key: Path | None = Field(default=None, description="Ed25519 public key (PEM)")
     ledger_origin: str = Field(default="protokoll.local/archive", description="checkpoint origin")
     projection_batch_size: int = Field(default=1000, ge=1, le=10_000)
+    projector: Literal["thread", "process"] = Field(
+        default="thread",
+        description="where a server follows the log into the read models: a thread of its own, or a child"
+        " process on another core, for sustained ingest (archive.readmodels.process)",
+    )
     write_wait_timeout: float = Field(default=10.0, gt=0)
     max_lag: int = Field(
         default=100, ge=0, description="events a read model may be behind before /health and /ready fail"

@@ -116,3 +116,30 @@ def naming_storage(where: str, path: Path | None = None) -> Iterator[None]:
         if failure is None or failure is exc:
             raise
         raise failure from exc
+
+
+def error_report(error: BaseException) -> dict[str, Any]:
+    """An error as plain data, to cross a process boundary (a projector process reports its
+    projections' errors to the server): its message and what `from_error_report` needs."""
+    report: dict[str, Any] = {"message": str(error)}
+    if isinstance(error, PoisonEvent):
+        report["poison"] = {**error.as_dict(), "projection": error.projection}
+    elif isinstance(error, StorageFailure):
+        report["storage"] = {"where": error.where, "kind": error.kind, "status": error.status}
+    return report
+
+
+def from_error_report(report: dict[str, Any]) -> ArchiveError:
+    """The error `error_report` described, with the same message and the same fields."""
+    message = str(report.get("message", ""))
+    error: ArchiveError
+    if "poison" in report:
+        error = PoisonEvent.__new__(PoisonEvent)
+        vars(error).update(report["poison"])
+    elif "storage" in report:
+        error = StorageFailure.__new__(StorageFailure)
+        vars(error).update(report["storage"])
+    else:
+        error = ArchiveError.__new__(ArchiveError)
+    Exception.__init__(error, message)
+    return error

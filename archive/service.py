@@ -88,9 +88,14 @@ class ArchiveService:
     # Lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Follow the log in background threads (the web app's lifespan calls this)."""
+        """Follow the log in background threads (the web app's lifespan calls this); with
+        `projector = "process"` the read models follow it in a child process instead."""
+        if self.settings.projector == "process":
+            from archive.readmodels.process import ProjectorLink
+
+            self.runner.start(link=ProjectorLink.spawn(self.settings))
         for runner in self.runners:
-            runner.start(subscribe=self.settings.is_postgres)
+            runner.start(subscribe=self.settings.is_postgres)  # no-op for a runner started above
 
     def stop(self) -> None:
         for runner in reversed(self.runners):

@@ -16,17 +16,23 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import select
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
+import orjson
 from eventsourcing.persistence import Notification
 
 from archive.exceptions import ArchiveError, ProjectionTimeout
-from archive.faults import PoisonEvent, as_storage_failure
+from archive.faults import PoisonEvent, as_storage_failure, error_report, from_error_report
 from archive.readmodels.base import LoggedEvent, Projection, iso_utc
+
+if TYPE_CHECKING:
+    from archive.readmodels.process import ProjectorLink
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +87,7 @@ class ProjectionRunner:
         self._subscription: Any = None
         self._group_error: BaseException | None = None  # the log itself could not be read
         self._advanced: list[Callable[[int], None]] = []
+        self._link: ProjectorLink | None = None  # the projector process doing this group's work, if any
 
     def on_advance(self, listener: Callable[[int], None]) -> None:
         """Call listener with the new position after every batch (downstream runners wake)."""
@@ -260,6 +267,9 @@ class ProjectionRunner:
 
     def wake(self, _position: int | None = None) -> None:
         self._wake.set()
+        link = self._link
+        if link is not None:
+            link.wake()
 
     def _blocking(self, position: int) -> BaseException | None:
         """Why `position` will not be reached by itself: a projection stopped below it, here or upstream."""
@@ -296,10 +306,17 @@ class ProjectionRunner:
                     )
                 self._changed.wait(min(remaining, 0.05))
 
-    def start(self, subscribe: bool = False) -> None:
+    def start(self, subscribe: bool = False, link: ProjectorLink | None = None) -> None:
+        """Follow the log in a background thread, or (with `link`) hear a projector process do it."""
         if self._thread is not None:
             return
         self._stop.clear()
+        if link is not None:
+            self._link = link
+            self._thread = threading.Thread(target=self._follow_link, args=(link,), name=f"projector-{self.name}",
+                                            daemon=True)
+            self._thread.start()
+            return
         self._thread = threading.Thread(target=self._run, name=f"projections-{self.name}", daemon=True)
         self._thread.start()
         if subscribe:
@@ -309,6 +326,9 @@ class ProjectionRunner:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        link, self._link = self._link, None
+        if link is not None:
+            link.close()
         if self._subscription is not None:
             try:
                 self._subscription.stop()
@@ -333,6 +353,64 @@ class ProjectionRunner:
             if count == 0:
                 self._wake.wait(self.poll_interval)
                 self._wake.clear()
+
+    # A projector process (archive.readmodels.process) --------------------------------------
+
+    def report(self) -> dict[str, Any]:
+        """Positions and errors as plain data: what a projector process tells its parent."""
+        with self._changed:
+            group = self._group_error
+            return {"positions": dict(self._positions),
+                    "errors": {name: error_report(e) for name, e in self._errors.items()},
+                    "group_error": None if group is None else error_report(group)}
+
+    def apply_report(self, report: dict[str, Any]) -> None:
+        """Take a projector process's report as this group's state, and wake whoever waits on it."""
+        with self._changed:
+            for name, position in report["positions"].items():
+                if name in self._positions:
+                    self._positions[name] = int(position)
+            self._errors = {name: from_error_report(e) for name, e in report["errors"].items()}
+            group = report.get("group_error")
+            self._group_error = None if group is None else from_error_report(group)
+            self._changed.notify_all()
+        for listener in self._advanced:
+            listener(self.position())
+
+    def follow_for_parent(self, wakes: int, reports: IO[bytes]) -> None:
+        """The projector process's loop: a batch; a report when anything changed; then, with
+        nothing to do, wait for a wake on `wakes` or the poll interval. Ends when `wakes` closes."""
+        last = None
+        while True:
+            try:
+                count = self.step()
+                self._recovered()
+            except Exception as exc:  # noqa: BLE001 - reported to the parent; tried again after a pause
+                self._failed(exc)
+                count = 0
+            state = self.report()
+            if state != last:
+                reports.write(orjson.dumps(state) + b"\n")
+                reports.flush()
+                last = state
+            if count:
+                continue
+            ready, _, _ = select.select([wakes], [], [], self.poll_interval)
+            if ready and not os.read(wakes, 65536):
+                return
+
+    def _follow_link(self, link: ProjectorLink) -> None:
+        """The parent's thread: apply the child's reports; if the child dies, follow the log here."""
+        for report in link.reports():
+            self.apply_report(report)
+        if self._stop.is_set():
+            return
+        code = link.close(timeout=5)
+        log.error("projector process of %s ended (exit code %s): following the log in this process", self.name, code)
+        self._link = None
+        self.reload_positions()
+        self._thread = threading.Thread(target=self._run, name=f"projections-{self.name}", daemon=True)
+        self._thread.start()
 
     def _failed(self, exc: BaseException) -> None:
         """The log itself could not be read: every projection of the group waits. Logged once."""

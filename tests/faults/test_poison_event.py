@@ -18,6 +18,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.faults.live import live_archive, protokoll
 
 
@@ -37,9 +39,14 @@ def append_poison(events: Path) -> tuple[int, str]:
         return int(cursor.lastrowid or 0), str(originator)
 
 
-def test_a_poison_event_is_named_and_stops_nothing_else(tmp_path: Path, figures: Callable[[str], None]) -> None:
+@pytest.mark.parametrize("projector", ["thread", "process"])
+def test_a_poison_event_is_named_and_stops_nothing_else(
+    tmp_path: Path, figures: Callable[[str], None], projector: str
+) -> None:
+    # The read models follow the log in the server's own thread, or in a projector process
+    # that reports positions and errors back (archive.readmodels.process): the same answers.
     data = tmp_path / "data"
-    with live_archive(data, write_wait_timeout=2.0) as live:
+    with live_archive(data, write_wait_timeout=2.0, projector=projector) as live:
         # Given an archive with three statements, all searchable,
         for n in range(3):
             assert live.statement(f"Fylket satser på kollektivtrafikk, sa hun i innlegg {n}.").status_code == 201
