@@ -6,14 +6,15 @@ higher layers attach (search.segments, search.query). A segment's postings never
 its deletion set grows, so a reader is valid while the deleted count matches, and neither a
 writer's id lookups nor the next search reopen every segment after a commit.
 
-Why one set of readers for all threads, reading the mapped file in place: Whoosh copies a
+Why one set of readers for all threads, reading the segment files in place: Whoosh copies a
 segment's files into memory when a reader opens them (`BytesIO(memoryview(mmap))` copies), so
 each reader cost its segment's size twice (the copy and the mapped pages), once per thread, and
-FastAPI runs sync routes on up to 40 threads. Here a reader's files are views of the mapping
-(`_ViewFile`), so only the pages a search touches are resident, and those once per process. A
-reader moves a shared file position while it reads, so it is not safe in two threads at once:
-`cached_searcher` and the writer's lookups hold the state's lock while they use readers. The
-work is CPU-bound Python under the GIL, so the lock costs no parallelism worth having.
+FastAPI runs sync routes on up to 40 threads. Here a reader's files are parts of the segment
+file read with `pread` through one bounded cache of blocks per index (search.segment_files),
+so the server holds the blocks read lately, once per process, and the file's pages stay the
+kernel's cache. A reader moves a file position while it reads, so it is not safe in two
+threads at once: `cached_searcher` and the writer's lookups hold the state's lock while they
+use readers. The work is CPU-bound Python under the GIL, so the lock costs no parallelism.
 
 Readers of segments that left the index are dropped, not closed (a searcher may still hold
 one; their files close when they are collected). Readers are built on private copies of the
@@ -31,10 +32,11 @@ from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from whoosh.filedb.compound import CompoundStorage
-from whoosh.filedb.structfile import BufferFile
 from whoosh.index import TOC, FileIndex, Index
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
+
+from search.segment_files import BlockCache, PartStorage, SegmentFile
 
 __all__ = ["IndexState", "index_state", "segment_readers", "segment_ids", "cached_searcher",
            "generation_key"]
@@ -54,6 +56,7 @@ class IndexState:
         self.toc: tuple[Signature, TOC] | None = None
         self.searcher: tuple[Signature, Searcher] | None = None  # the latest commit's, reused
         self._attached: dict[type[Any], Any] = {}
+        self.blocks = BlockCache()  # recently read blocks of the segment files (search.segment_files)
 
     def attached(self, kind: type[T], make: Callable[[], T] | None = None) -> T:
         """The one `kind` object this index owns (made on first use by `make` or `kind()`)."""
@@ -64,67 +67,7 @@ class IndexState:
             return cast(T, value)
 
 
-class _View:
-    """A read-only file over part of a memory map, without copying it (what BytesIO would)."""
-
-    def __init__(self, source: Any, offset: int, length: int) -> None:
-        self._source, self._base, self._size, self._pos = source, offset, length, 0
-
-    def read(self, size: int | None = -1) -> bytes:
-        start = self._pos
-        end = self._size if size is None or size < 0 else min(self._size, start + size)
-        self._pos = max(start, end)
-        return bytes(self._source[self._base + start : self._base + self._pos])
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def readline(self, size: int | None = -1) -> bytes:
-        end = self._source.find(b"\n", self._base + self._pos, self._base + self._size)
-        stop = self._size if end == -1 else end - self._base + 1
-        if size is not None and size >= 0:
-            stop = min(stop, self._pos + size)
-        return self.read(stop - self._pos)
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        base = 0 if whence == 0 else self._pos if whence == 1 else self._size
-        self._pos = max(0, base + pos)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def close(self) -> None:
-        pass
-
-
-class _ViewFile(BufferFile):
-    """Whoosh's BufferFile reading through a `_View` instead of a BytesIO copy."""
-
-    def __init__(self, source: Any, offset: int, length: int, name: str) -> None:
-        # Not BufferFile.__init__: its BytesIO(buf) would copy the whole part (touching every
-        # page of the mapping) only for the copy to be replaced by the view.
-        self._buf = memoryview(source)[offset : offset + length]
-        self._name = name
-        self.file = _View(source, offset, length)
-        self.onclose = None
-        self.is_real = False
-        self.is_closed = False
-
-
-class _ViewStorage(CompoundStorage):
-    """A mapped compound segment file whose parts are opened as views (see _ViewFile)."""
-
-    def open_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        if self._source is None or self.is_closed:
-            return super().open_file(name, *args, **kwargs)
-        offset, length = self.range(name)
-        return _ViewFile(self._source, offset, length, name)
-
-
-def _open_segment(storage: Any, schema: Any, segment: Any) -> SegmentReader:
+def _open_segment(storage: Any, schema: Any, segment: Any, blocks: BlockCache) -> SegmentReader:
     """A reader on a private copy of `segment` whose compound file is read in place."""
     seg = copy.deepcopy(segment)
     if seg.is_compound():
@@ -132,8 +75,14 @@ def _open_segment(storage: Any, schema: Any, segment: Any) -> SegmentReader:
 
         def open_compound_file(storage: Any) -> CompoundStorage:
             files = opened_by_whoosh(storage)
-            if type(files) is CompoundStorage:
-                files.__class__ = _ViewStorage  # same state, parts opened as views
+            folder = getattr(storage, "folder", None)
+            if type(files) is CompoundStorage and folder is not None:
+                try:
+                    segment_file = SegmentFile(os.path.join(folder, seg.make_filename(seg.COMPOUND_EXT)), blocks)
+                except OSError:  # merged away meanwhile: Whoosh's own files (the caller retries)
+                    return files
+                files.__class__ = PartStorage  # same state, parts read with pread (search.segment_files)
+                cast(PartStorage, files).segment_file = segment_file
             return files
 
         seg.open_compound_file = open_compound_file
@@ -175,7 +124,7 @@ def segment_readers(ix: Index, schema: Any, segments: list[Any]) -> list[Segment
         deleted = seg.deleted_count()
         hit = cache.get(key)
         if hit is None or hit[0] != deleted:
-            reader = _open_segment(ix.storage, schema, seg)
+            reader = _open_segment(ix.storage, schema, seg, state.blocks)
             hit = cache[key] = (deleted, reader)
         out.append(hit[1])
     for key in [k for k in cache if k not in wanted]:

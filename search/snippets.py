@@ -54,12 +54,13 @@ class _Match:
 
 
 @lru_cache(maxsize=256)
-def _anchors(terms: frozenset[str]) -> re.Pattern[str] | None:
-    """One pattern finding every place a word matching one of `terms` may stand."""
+def _anchors(terms: frozenset[str], ignore_case: bool) -> re.Pattern[str] | None:
+    """One pattern finding every place a word matching one of `terms` may stand (in a text
+    lowercased already, unless `ignore_case`: a case-blind pattern scans at half the speed)."""
     anchors = sorted({_anchor(t) for t in terms if t}, key=lambda a: (-len(a), a))
     if not anchors:
         return None
-    return re.compile("|".join(map(re.escape, anchors)), re.IGNORECASE)
+    return re.compile("|".join(map(re.escape, anchors)), re.IGNORECASE if ignore_case else 0)
 
 
 def _anchor(term: str) -> str:
@@ -78,19 +79,25 @@ def _matches(text: str, terms: frozenset[str], langs: tuple[str, ...]) -> list[_
     goes on for the terms not yet seen. Around a match found after that, the dropped terms are
     looked for again, so a passage holding several terms is still seen as one.
     """
-    return _scan(text, terms, 0, len(text), langs, MAX_PER_TERM)[:MAX_MATCHES]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lowercase is longer: positions would move
+        return _scan(text, text, terms, 0, len(text), langs, MAX_PER_TERM)[:MAX_MATCHES]
+    return _scan(text, lowered, terms, 0, len(text), langs, MAX_PER_TERM)[:MAX_MATCHES]
 
 
-def _scan(text: str, terms: frozenset[str], lo: int, hi: int, langs: tuple[str, ...],
+def _scan(text: str, haystack: str, terms: frozenset[str], lo: int, hi: int, langs: tuple[str, ...],
           per_term_limit: int) -> list[_Match]:
+    """Matches in text[lo:hi], whose anchors are looked for in `haystack`: the text lowercased
+    (same positions), or the text itself (then with a case-blind pattern)."""
     out: list[_Match] = []
     wanted = terms
-    pattern = _anchors(wanted)
+    ignore_case = haystack is text
+    pattern = _anchors(wanted, ignore_case)
     dropped: frozenset[str] = frozenset()
     per_term: dict[str, int] = {}
     seen: set[int] = set()  # starts of the matches in `out`
     pos = lo
-    while pattern is not None and len(out) < MAX_MATCHES and (hit := pattern.search(text, pos, hi)) is not None:
+    while pattern is not None and len(out) < MAX_MATCHES and (hit := pattern.search(haystack, pos, hi)) is not None:
         at = hit.start()
         word_match = _word_at(text, at, max(pos, at - TOKEN_REACH))
         if word_match is None:
@@ -103,15 +110,15 @@ def _scan(text: str, terms: frozenset[str], lo: int, hi: int, langs: tuple[str, 
         match = _Match(word_match.start(), word_match.end(), found)
         seen.add(match.start)
         if dropped:  # the dropped terms near this match, for the passages around it
-            near = _scan(text, dropped, max(lo, match.start - SNIPPET_CHARS), min(hi, match.end + SNIPPET_CHARS),
-                         langs, MAX_MATCHES)
+            near = _scan(text, haystack, dropped, max(lo, match.start - SNIPPET_CHARS),
+                         min(hi, match.end + SNIPPET_CHARS), langs, MAX_MATCHES)
             out.extend(m for m in near if m.start not in seen)
             seen.update(m.start for m in near)
         out.append(match)
         per_term[found] = per_term.get(found, 0) + 1
         if per_term[found] >= per_term_limit:
             wanted, dropped = wanted - {found}, dropped | {found}
-            pattern = _anchors(wanted)
+            pattern = _anchors(wanted, ignore_case)
     out.sort(key=lambda m: m.start)
     return out
 

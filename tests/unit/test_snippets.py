@@ -45,3 +45,13 @@ def test_a_word_repeated_hundreds_of_times_still_leaves_room_for_the_passage_wit
     # The council's name stops being looked for after a few dozen matches, but not beside the railway:
     # one passage shows both words, marked.
     assert "vedtok <mark>kommunestyret</mark> å støtte <mark>jernbanen</mark>" in snippet
+
+
+def test_words_are_marked_in_place_in_any_case_and_after_letters_whose_lowercase_is_longer() -> None:
+    # Anchors are looked for in the lowercased text; "İ" (Turkish dotted capital I) lowercases to
+    # two characters, so there the text is searched as it stands, and the mark still sits on the word.
+    terms = set(analyse("budsjettet"))
+    plain = make_snippet("KOMMUNESTYRET vedtok BUDSJETTET for 2024.", terms)
+    assert "<mark>BUDSJETTET</mark>" in plain
+    turkish = make_snippet("Delegasjonen fra İzmir og İstanbul fikk se Budsjettet i Drammen.", terms)
+    assert "<mark>Budsjettet</mark> i Drammen" in turkish
