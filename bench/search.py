@@ -147,10 +147,10 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def memory_mb(pid: int) -> dict[str, float]:
-    """VmRSS and its parts: RssAnon is the process's own memory; RssFile is mapped file pages,
-    mostly the index's segments (read in place, see search.readers), which are the kernel's page
-    cache of those files, shared and dropped under pressure; the kernel maps cached pages around
-    each one read (fault-around), so RssFile grows faster than the bytes a search reads."""
+    """VmRSS and its parts: RssAnon is the process's own memory (caches, analysis tables, the
+    index's recently read blocks: search.segment_files); RssFile is mapped files, the program and
+    its libraries. The index itself is read with pread, so its pages are the kernel's page cache
+    (shared, dropped under pressure), as an SQLite database's are, not the server's."""
     wanted = ("VmRSS", "RssAnon", "RssFile")
     out = {name: float("nan") for name in wanted}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -310,7 +310,7 @@ def main() -> None:
     print(f"page 2     p50 {pct(page2, 50):6.1f} ms p95 {page2_p95:6.1f} ms over {len(page2)} queries"
           " (target p95 <= 5 ms)")
     print(f"server     rss {rss:6.0f} MB after the run (target <= 400 MB at 100k): own memory (RssAnon)"
-          f" {memory['RssAnon']:.0f} MB, mapped files (RssFile, the index read in place) {memory['RssFile']:.0f} MB")
+          f" {memory['RssAnon']:.0f} MB, mapped files (RssFile: program and libraries) {memory['RssFile']:.0f} MB")
 
     # In-process write-to-searchable on the same index (the server is gone; one writer again).
     ix = open_index(data_dir / "index")
