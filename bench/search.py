@@ -17,12 +17,13 @@ the server's RSS after the run; write-to-searchable (POST a statement, then sear
 found) p50 over HTTP and in-process (write_batch, then search).
 
 How the server gets 100k records quickly and honestly: the documents are written straight into
-the archive's search index (data/index) with search.index.write_batch, the same call the search
-projection makes, stamped at log position 0. Hits, snippets, totals and facets are answered from
-the index alone (search.query reads stored fields and columns; api/searching.py hydrates nothing
-from the catalog), so the search path is exactly the production path; only opening a hit's
-record page would 404, which this bench does not do. Statements posted for write-to-searchable
-go through the whole front door (event log, read models, search projection).
+the archive's search index (data/index) with search.index.write_bulk, the call `protokoll
+rebuild` loads the index with (one segment), stamped at log position 0. Hits, snippets, totals
+and facets are answered from the index alone (search.query reads stored fields and columns;
+api/searching.py hydrates nothing from the catalog), so the search path is exactly the
+production path; only opening a hit's record page would 404, which this bench does not do.
+Statements posted for write-to-searchable go through the whole front door (event log, read
+models, search projection).
 The last line printed is `summary: http_p95/fts5_p95 max=<x> page2_p95_ms=<y> rss_mb=<z>`.
 """
 
@@ -53,12 +54,11 @@ from whoosh.qparser import MultifieldParser
 
 from bench.corpus import QUERY_CLASSES, Query, Vocabulary, corpus, queries, raw_index, within_one
 from search.analysis import analyse, compound_parts_analyzer, stop_words
-from search.index import open_index, write_batch
+from search.index import open_index, write_batch, write_bulk
 from search.query import SearchParams, clear_result_cache, search
 from search.schema import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
-BATCH = 2000
 
 
 def pct(samples: list[float], p: float) -> float:
@@ -201,20 +201,18 @@ def main() -> None:
     print(f"corpus     {len(docs)} records, {words / 1e6:.1f}M words, {len(qs)} queries, seed {args.seed},"
           f" made in {time.perf_counter() - t:.1f} s, in {root}")
 
-    # Our index, in the archive's data directory (see the docstring), batches as a rebuild writes them.
+    # Our index, in the archive's data directory (see the docstring), loaded as a rebuild loads it.
     data_dir = root / "archive"
     ix = open_index(data_dir / "index")
     analyse("Kommunene"), analyse("xyzqwe"), list(compound_parts_analyzer()("partnerskapsavtaler"))  # start-up
     t = time.perf_counter()
-    for start in range(0, len(docs), BATCH):
-        write_batch(ix, docs[start:start + BATCH], [], {"position": "0", "schema": str(SCHEMA_VERSION)},
-                    new_ids={d["id"] for d in docs[start:start + BATCH]})
+    write_bulk(ix, docs, {"position": "0", "schema": str(SCHEMA_VERSION)})
     ours_rate = len(docs) / (time.perf_counter() - t)
 
     t = time.perf_counter()
     fts = Fts5(root / "fts.db", docs)
     fts_rate = len(docs) / (time.perf_counter() - t)
-    line = f"indexing   write_batch {ours_rate:7.0f} docs/s | sqlite fts5 {fts_rate:7.0f} docs/s"
+    line = f"indexing   write_bulk {ours_rate:7.0f} docs/s | sqlite fts5 {fts_rate:7.0f} docs/s"
 
     raw_ix = None
     if not args.no_raw:

@@ -26,6 +26,7 @@ from search.writing import (
     optimize,
     prepare_document,
     write_batch,
+    write_bulk,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "index_writer",
     "prepare_document",
     "write_batch",
+    "write_bulk",
     "read_meta",
     "cached_searcher",
     "generation_key",

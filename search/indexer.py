@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,15 @@ from archive.readmodels.history import History
 from archive.readmodels.replay import is_record_topic
 from archive.values import stored_day, stored_instant
 from archive.visibility import mark_of
-from search.index import SchemaMismatchError, open_index, read_meta, rebuild_into, swap_in, write_batch
+from search.index import (
+    SchemaMismatchError,
+    open_index,
+    read_meta,
+    rebuild_into,
+    swap_in,
+    write_batch,
+    write_bulk,
+)
 from search.query import SearchParams, SearchResult, search, stop_rendering_ahead
 from search.schema import SCHEMA_VERSION
 
@@ -179,6 +187,28 @@ class SearchProjection(Projection):
                 self.ix, docs, deletes, {"position": str(up_to), "schema": str(SCHEMA_VERSION)},
                 skip_unchanged=True,
             )
+
+    def build(self, up_to: int, chunk: int = 1000) -> int:
+        """Fill this (empty) index from the read models as they stand at `up_to`, in one commit.
+
+        A rebuild's path: the read models are built first, so every record's documents can be
+        derived once from its complete history (in the order the records were made) and loaded
+        in bulk (search.writing.write_bulk: one segment, not one per batch of the log).
+        Returns the number of documents written.
+        """
+
+        def documents() -> Iterator[dict[str, Any]]:
+            ids = self.catalog.ids_in_order()
+            for start in range(0, len(ids), chunk):
+                part = ids[start : start + chunk]
+                records, versions = self.catalog.by_ids(part), self.history.versions_of(part)
+                names = self._organisation_names(versions)
+                for record_id in part:
+                    if record_id in records:
+                        yield from documents_for(records[record_id], versions.get(record_id, []), names)[0]
+
+        with self._lock:
+            return write_bulk(self.ix, documents(), {"position": str(up_to), "schema": str(SCHEMA_VERSION)})
 
     def _organisation_names(self, versions: Mapping[str, Sequence[dict[str, Any]]]) -> dict[str, str]:
         """Names of the organisations statements link by id without naming them (one query)."""

@@ -39,6 +39,7 @@ __all__ = [
     "optimize",
     "prepare_document",
     "write_batch",
+    "write_bulk",
 ]
 
 DEFAULT_WRITER_TIMEOUT = 5.0
@@ -52,6 +53,7 @@ TINY_SEGMENT_DOCS = 2_000
 TINY_SEGMENT_MERGE = 8
 # Batches at least this big get a larger in-memory posting pool.
 BULK_BATCH_DOCS = 1_000
+BULK_POOL_MB = 256  # write_bulk's posting pool before it spills a sorted run to disk
 
 
 class IndexBusyError(RuntimeError):
@@ -206,6 +208,37 @@ def prepare_document(doc: Mapping[str, Any]) -> dict[str, Any]:
     if "version" in out:
         out["version"] = int(out["version"])
     return out
+
+
+def write_bulk(
+    ix: Index,
+    docs: Iterable[Mapping[str, Any]],
+    meta: Mapping[str, str],
+    *,
+    timeout: float = DEFAULT_WRITER_TIMEOUT,
+) -> int:
+    """Fill an empty index with `docs` and `meta`: one writer, one commit, one segment.
+
+    A rebuild's bulk load. Whoosh sorts the postings of every document once (spilling to disk
+    past BULK_POOL_MB) and writes one segment, as a bulk indexer does, where batch by batch
+    (write_batch) a 100k-record rebuild left ~60 segments that every search then visits (a
+    mid-frequency query took 2.7x as long, a fuzzy one 6x). Returns the number of documents.
+    """
+    if ix.doc_count_all():
+        raise ValueError("write_bulk fills an empty index (use write_batch to change one)")
+    seen: set[str] = set()
+    with index_writer(ix, timeout=timeout, limitmb=BULK_POOL_MB) as writer:
+        for raw in docs:
+            doc = prepare_document(raw)
+            doc_id = doc["id"]
+            if doc_id == META_ID:
+                raise ValueError(f"{META_ID!r} is reserved for the metadata document")
+            if doc_id in seen:
+                raise ValueError(f"document id {doc_id!r} appears twice")
+            seen.add(doc_id)
+            writer.add_document(**doc)
+        writer.add_document(id=META_ID, meta=json.dumps(dict(meta), sort_keys=True))
+    return len(seen)
 
 
 def write_batch(

@@ -73,19 +73,20 @@ def rebuild(service: ArchiveService, progress: Callable[[int], None] | None = No
         decode = service.archive.mapper.to_domain_event
         recorder = service.archive.recorder
         batch = settings.projection_batch_size
-        runners = [ProjectionRunner("rebuild", recorder, decode, projections, batch_size=batch)]
+        models_runner = ProjectionRunner("rebuild", recorder, decode, projections, batch_size=batch)
         search: Any = None
-        if service.search is not None:
-            from search.indexer import SearchProjection
-
-            search = SearchProjection(index_dir, history, catalog)
-            cleanup.callback(search.close)
-            runners.append(ProjectionRunner("rebuild-search", recorder, decode, [search],
-                                            batch_size=max(batch, 1000), upstream=runners[0],
-                                            reads=(catalog.name, history.name)))
         try:
-            for runner in runners:
-                runner.catch_up(progress)
+            models_runner.catch_up(progress)
+            if service.search is not None:
+                from search.indexer import SearchProjection
+
+                search = SearchProjection(index_dir, history, catalog)
+                cleanup.callback(search.close)
+                # The index from the finished read models in one bulk load (one segment), then
+                # the log from there, as the live index follows it.
+                search.build(models_runner.position())
+                ProjectionRunner("rebuild-search", recorder, decode, [search], batch_size=max(batch, 1000),
+                                 upstream=models_runner, reads=(catalog.name, history.name)).catch_up(progress)
         except Exception as exc:  # noqa: BLE001 - whatever stopped the build, the live models are untouched
             detail = str(exc) if isinstance(exc, ArchiveError) else f"{type(exc).__name__}: {exc}"
             raise RebuildFailed(f"rebuild stopped: {detail}; the live read models were left as they were") from exc

@@ -147,6 +147,9 @@ def test_rebuilding_the_index_gives_identical_results(service: ArchiveService) -
     service.rebuild()
     after = {q: [(h.id, h.snippet) for h in service.search.query(SearchParams(q=q)).hits] for q in queries}
     assert after == before and service.search.digest() == digest
+    # The rebuilt index was loaded in bulk: one segment for every search to visit.
+    with service.search.ix.reader() as reader:
+        assert len(list(reader.leaf_readers())) == 1
 
 
 def test_a_corrupt_index_is_rebuilt_from_the_log(settings_factory: Callable[..., Settings], shared_dir: Path) -> None:

@@ -6,7 +6,9 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from search.index import TINY_SEGMENT_MERGE, create_index, read_meta, write_batch
+import pytest
+
+from search.index import TINY_SEGMENT_MERGE, create_index, read_meta, write_batch, write_bulk
 from search.query import SearchParams, search
 
 
@@ -52,3 +54,20 @@ def test_replacing_a_version_in_an_old_segment_leaves_one_copy(tmp_path: Path) -
     # the old text is gone and the new one is found exactly once.
     assert search(ix, SearchParams(q="jernbane")).total == 1
     assert [h.id for h in search(ix, SearchParams(q="samferdsel", page_size=50)).hits].count("r0:1") == 0
+
+
+def test_a_bulk_load_is_one_segment_and_only_fills_an_empty_index(tmp_path: Path) -> None:
+    # A rebuild loads 3,000 documents at once (more than one batch would hold):
+    ix = create_index(tmp_path / "ix")
+    assert write_bulk(ix, (doc(i) for i in range(3000)), {"position": "3000"}) == 3000
+    # one segment, every document found once, the position stored with them;
+    assert segment_sizes(tmp_path / "ix") == [3001]  # and the metadata document
+    assert search(ix, SearchParams(q="samferdsel")).total == 3000
+    assert read_meta(ix)["position"] == "3000"
+    # a bulk load never lands on top of an index that has documents (it cannot replace them),
+    with pytest.raises(ValueError, match="empty index"):
+        write_bulk(ix, [doc(5000)], {"position": "3001"})
+    # and it refuses what write_batch refuses: an id twice.
+    other = create_index(tmp_path / "other")
+    with pytest.raises(ValueError, match="twice"):
+        write_bulk(other, [doc(1), doc(1)], {"position": "2"})
