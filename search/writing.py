@@ -226,19 +226,28 @@ def write_bulk(
     """
     if ix.doc_count_all():
         raise ValueError("write_bulk fills an empty index (use write_batch to change one)")
-    seen: set[str] = set()
+    count = 0
     with index_writer(ix, timeout=timeout, limitmb=BULK_POOL_MB) as writer:
-        for raw in docs:
-            doc = prepare_document(raw)
-            doc_id = doc["id"]
-            if doc_id == META_ID:
-                raise ValueError(f"{META_ID!r} is reserved for the metadata document")
-            if doc_id in seen:
-                raise ValueError(f"document id {doc_id!r} appears twice")
-            seen.add(doc_id)
+        for doc in _prepared(docs, "in one load"):
             writer.add_document(**doc)
+            count += 1
         writer.add_document(id=META_ID, meta=json.dumps(dict(meta), sort_keys=True))
-    return len(seen)
+    return count
+
+
+def _prepared(docs: Iterable[Mapping[str, Any]], where: str) -> Iterator[dict[str, Any]]:
+    """Each document prepared (prepare_document), refused if it takes the metadata's id or one
+    given before it `where`."""
+    seen: set[str] = set()
+    for raw in docs:
+        doc = prepare_document(raw)
+        doc_id = doc["id"]
+        if doc_id == META_ID:
+            raise ValueError(f"{META_ID!r} is reserved for the metadata document")
+        if doc_id in seen:
+            raise ValueError(f"document id {doc_id!r} appears twice {where}")
+        seen.add(doc_id)
+        yield doc
 
 
 def write_batch(
@@ -264,17 +273,7 @@ def write_batch(
                       equal the new ones (every indexed field is derived from
                       stored ones), instead of deleting and re-adding it.
     """
-    prepared: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for raw in docs:
-        doc = prepare_document(raw)
-        doc_id = doc["id"]
-        if doc_id == META_ID:
-            raise ValueError(f"{META_ID!r} is reserved for the metadata document")
-        if doc_id in seen:
-            raise ValueError(f"document id {doc_id!r} appears twice in one batch")
-        seen.add(doc_id)
-        prepared.append(doc)
+    prepared = list(_prepared(docs, "in one batch"))
     fresh = new_ids if new_ids is not None else ()
     writer_kwargs: dict[str, Any] = {"limitmb": 256} if len(prepared) >= BULK_BATCH_DOCS else {}
     with index_writer(ix, timeout=timeout, **writer_kwargs) as writer:
