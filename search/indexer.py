@@ -36,7 +36,7 @@ from search.index import (
     write_batch,
     write_bulk,
 )
-from search.query import SearchParams, SearchResult, search, stop_rendering_ahead
+from search.query import SearchParams, SearchResult, search
 from search.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -221,7 +221,6 @@ class SearchProjection(Projection):
 
     def reset(self) -> None:
         with self._lock:
-            stop_rendering_ahead(self.ix)
             self.ix.close()
             self.ix = self._fresh()
 
@@ -240,5 +239,4 @@ class SearchProjection(Projection):
         return search(self.ix, params)
 
     def close(self) -> None:
-        stop_rendering_ahead(self.ix)
         self.ix.close()

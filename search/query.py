@@ -21,7 +21,6 @@ import html
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 from typing import Any, Literal
 
 from whoosh.index import Index
@@ -44,7 +43,6 @@ from search.results import (
     ResultCache,
     cache_key,
     clear_result_cache,
-    stop_rendering_ahead,
     stored_page,
 )
 from search.schema import FAR_FUTURE, KINDS
@@ -63,7 +61,6 @@ __all__ = [
     "search",
     "known_names",
     "clear_result_cache",
-    "stop_rendering_ahead",
     "MAX_QUERY_CHARS",
     "MAX_CLAUSES",
     "MAX_DEPTH",
@@ -218,35 +215,22 @@ def _has_page(ranking: Ranking, page: int, page_size: int) -> bool:
     return ranking.complete or page * page_size <= len(ranking.order)
 
 
-def _render_later(index: Index, key: tuple[Any, ...], ahead_key: Any, page: int, page_size: int) -> None:
-    """Render a page ahead, for the commit `key` names only: after a write the docnums of `key`'s
-    ranking may name other documents, so a page of another commit is never made from it."""
-    cache = index_state(index).attached(ResultCache)
-    page_key = (key, page, page_size)
-    try:
-        if not cache.may_go_on(ahead_key):
+def _render_next(index: Index, cache: ResultCache, key: tuple[Any, ...], ranking: Ranking, page: int,
+                 page_size: int) -> None:
+    """Render `page` now and keep it, for the commit `key` names only: after a write the docnums
+    of `key`'s ranking may name other documents, so a page of another commit is never made from it."""
+    with cached_searcher(index) as searcher:
+        if generation_key(searcher) != key[0]:
             return
-        with cached_searcher(index) as searcher:
-            ranking: Ranking | None = cache.rankings.get(key)
-            if generation_key(searcher) != key[0] or ranking is None or cache.pages.get(page_key) is not None:
-                return
-            stored = stored_page(searcher, ranking, page, page_size)
-        hits = []
-        for score, fields in stored:
-            if not cache.may_go_on(ahead_key):
-                return
-            hits.append(_hit(fields, score, ranking.highlight_terms))
-        cache.pages.put(page_key, hits)
-    except Exception:  # noqa: BLE001 - rendering ahead is a guess; the request renders its page itself
-        log.debug("rendering a page ahead failed", exc_info=True)
+        stored = stored_page(searcher, ranking, page, page_size)
+    cache.pages.put((key, page, page_size), [_hit(fields, score, ranking.highlight_terms) for score, fields in stored])
 
 
 def search(index: Index, params: SearchParams, *, now: datetime | None = None) -> SearchResult:
     """Run a user search. User errors come back in `error`, never as exceptions.
 
-    Once a reader has paged on this index, each page rendered has the next one rendered ahead on
-    the index's background thread in time no search wants (ResultCache), kept in the page cache;
-    a request for a page under way waits for it instead of rendering it again.
+    Once a reader has paged on this index, page 1 has page 2 rendered with it and kept in the
+    page cache (ResultCache), so page 2 is a cache hit.
     """
     now = (now or datetime.utcnow()).replace(tzinfo=None)
     notes: list[str] = []
@@ -256,38 +240,37 @@ def search(index: Index, params: SearchParams, *, now: datetime | None = None) -
     query_key = _query_key(params, now)
     if page > 1:
         cache.paged = True
-        cache.wait_ahead((query_key, page, page_size))  # before taking the readers the renderer needs
-    with cache.searching():
-        with cached_searcher(index) as searcher:
-            key = cache_key(searcher, query_key)
-            ranking: Ranking | None = cache.rankings.get(key) if key is not None else None
-            limit = page * page_size
-            if ranking is None or (not ranking.complete and limit > len(ranking.order)):
-                ranking = _rank(searcher, caches, params, now, max(RANK_KEEP, limit))
-                if key is not None:
-                    cache.rankings.put(key, ranking)
-            notes.extend(ranking.notes)
-            result = SearchResult(ranking.total, page, page_size, [], ranking.facets, ranking.description,
-                                  ranking.error, notes)
-            if not ranking.total:
-                return result
-            if (page - 1) * page_size >= min(ranking.total, MAX_RESULT_WINDOW):
-                if page * page_size > MAX_RESULT_WINDOW:
-                    notes.append(f"only the first {MAX_RESULT_WINDOW} results can be paged through")
-                return result
-            page_key = (key, page, page_size) if key is not None else None
-            hits: list[SearchHit] | None = cache.pages.get(page_key) if page_key is not None else None
-            stored = stored_page(searcher, ranking, page, page_size) if hits is None else []
-        # Snippets are made outside the readers' lock: other searches need only the readers.
-        if hits is None:
-            hits = [_hit(fields, score, ranking.highlight_terms) for score, fields in stored]
-            if page_key is not None:
-                cache.pages.put(page_key, hits)
-        # The next page, ahead, whether this one was rendered now or came from the cache.
-        if key is not None and cache.paged and _has_page(ranking, page + 1, page_size) \
-                and cache.pages.get((key, page + 1, page_size)) is None:
-            ahead_key = (query_key, page + 1, page_size)
-            cache.render_ahead(ahead_key, partial(_render_later, index, key, ahead_key, page + 1, page_size))
+    with cached_searcher(index) as searcher:
+        key = cache_key(searcher, query_key)
+        ranking: Ranking | None = cache.rankings.get(key) if key is not None else None
+        limit = page * page_size
+        if ranking is None or (not ranking.complete and limit > len(ranking.order)):
+            ranking = _rank(searcher, caches, params, now, max(RANK_KEEP, limit))
+            if key is not None:
+                cache.rankings.put(key, ranking)
+        notes.extend(ranking.notes)
+        result = SearchResult(ranking.total, page, page_size, [], ranking.facets, ranking.description,
+                              ranking.error, notes)
+        if not ranking.total:
+            return result
+        if (page - 1) * page_size >= min(ranking.total, MAX_RESULT_WINDOW):
+            if page * page_size > MAX_RESULT_WINDOW:
+                notes.append(f"only the first {MAX_RESULT_WINDOW} results can be paged through")
+            return result
+        page_key = (key, page, page_size) if key is not None else None
+        hits: list[SearchHit] | None = cache.pages.get(page_key) if page_key is not None else None
+        stored = stored_page(searcher, ranking, page, page_size) if hits is None else []
+    # Snippets are made outside the readers' lock: other searches need only the readers.
+    if hits is None:
+        hits = [_hit(fields, score, ranking.highlight_terms) for score, fields in stored]
+        if page_key is not None:
+            cache.pages.put(page_key, hits)
+    # Page 2 with page 1 (whether page 1 was rendered now or came from the cache): a reader who
+    # pages on asks for it next. Deeper pages are rendered when asked for (each render costs the
+    # request that makes it; a reader reaching page 3 has taken a while anyway).
+    if page == 1 and key is not None and cache.paged and _has_page(ranking, 2, page_size) \
+            and cache.pages.get((key, 2, page_size)) is None:
+        _render_next(index, cache, key, ranking, 2, page_size)
     result.hits = list(hits)
     return result
 
