@@ -34,7 +34,7 @@ class BlockCache:
     """Blocks of segment files by (file, block number), at most `limit` bytes (one per index;
     used under the index's lock, like the readers that read through it)."""
 
-    def __init__(self, limit: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, limit: int = 32 * 1024 * 1024) -> None:
         self.limit = limit
         self._blocks: OrderedDict[tuple[int, int], bytes] = OrderedDict()
         self._bytes = 0
