@@ -7,7 +7,7 @@ A search runs in these modules, one job each:
   search.scoring   every match inside the filter scored (BM25F), counted and faceted;
   search.segments  per-segment matching and the per-segment values an index keeps;
   search.snippets  why each hit of the page matched, marked;
-  search.results   each index's cached rankings and pages, and pages rendered ahead;
+  search.results   each index's cached rankings and pages (page 2 rendered with page 1);
   search.readers   the index's shared segment readers and the state each index owns.
 
 User errors come back in SearchResult.error, limits that were applied in SearchResult.notes;
