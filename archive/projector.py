@@ -1,6 +1,6 @@
 """`python -m archive.projector`: the read models' runner in a process of its own.
 
-Started by a server or an import with `projector = "process"` (archive.readmodels.process):
+Started by a server (`ArchiveService.start`) with `projector = "process"` (archive.readmodels.process):
 reads its settings from PROTOKOLL_PROJECTOR_SETTINGS, follows the log into the read models,
 reports positions and errors on stdout, and ends when its input closes.
 """
