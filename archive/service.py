@@ -6,6 +6,7 @@ at import time.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,8 @@ from archive.readmodels.ledger import Ledger
 from archive.readmodels.people import People
 from archive.readmodels.records import ModelProjection, record_projections
 from archive.readmodels.runner import ProjectionRunner
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # built in _make_search only when search is enabled (the composition root)
     from search.indexer import SearchProjection
@@ -94,8 +97,9 @@ class ArchiveService:
             from archive.readmodels.process import ProjectorLink
 
             self.runner.start(link=ProjectorLink.spawn(self.settings))
-        for runner in self.runners:
-            runner.start(subscribe=self.settings.is_postgres)  # no-op for a runner started above
+        self.runner.start(subscribe=self.settings.is_postgres)  # no-op when started above
+        if self.search_runner is not None:
+            self.search_runner.start(subscribe=self.settings.is_postgres, before=self.index_from_read_models)
 
     def stop(self) -> None:
         for runner in reversed(self.runners):
@@ -135,9 +139,33 @@ class ArchiveService:
         self.wait(result.position)
         return result
 
+    def index_from_read_models(self) -> int:
+        """Load an empty search index from the read models in bulk when they already hold records;
+        returns the number of documents written (0: nothing to do).
+
+        An index that is missing, unreadable or of an older schema starts empty (search.indexer)
+        while the read models are far on: a first start after an upgrade, or a large first import.
+        Following the log from position 0 would write a segment per batch (~60 for 100k records,
+        and every search visits each); loaded as `protokoll rebuild` loads it, the index is one
+        segment. The search runner then follows the log from the read models' position; records
+        that moved on while the load ran are derived again from their events (ids are unique).
+        """
+        search, runner = self.search, self.search_runner
+        if search is None or runner is None or search.position() > 0 or not search.is_empty():
+            return 0
+        up_to = self.runner.position((self.catalog.name, self.history.name))
+        if up_to <= 0:
+            return 0
+        written = search.build(up_to)
+        runner.reload_positions()
+        log.info("search index loaded in bulk from the read models: %d documents up to %d", written, up_to)
+        return written
+
     def catch_up(self, progress: Callable[[int], None] | None = None, *, strict: bool = True) -> None:
         """Process the log to its head; `strict=False` leaves a stopped projection stopped (status reports it)."""
         for runner in self.runners:
+            if runner is self.search_runner:
+                self.index_from_read_models()
             try:
                 runner.catch_up(progress)
             except Exception:  # noqa: BLE001 - recorded on the projection that stopped; status reports it

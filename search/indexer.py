@@ -188,6 +188,10 @@ class SearchProjection(Projection):
                 skip_unchanged=True,
             )
 
+    def is_empty(self) -> bool:
+        """No document and no position yet (a fresh index, see `_fresh`)."""
+        return bool(self.ix.doc_count_all() == 0)
+
     def build(self, up_to: int, chunk: int = 1000) -> int:
         """Fill this (empty) index from the read models as they stand at `up_to`, in one commit.
 

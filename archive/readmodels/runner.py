@@ -306,8 +306,13 @@ class ProjectionRunner:
                     )
                 self._changed.wait(min(remaining, 0.05))
 
-    def start(self, subscribe: bool = False, link: ProjectorLink | None = None) -> None:
-        """Follow the log in a background thread, or (with `link`) hear a projector process do it."""
+    def start(self, subscribe: bool = False, link: ProjectorLink | None = None,
+              before: Callable[[], object] | None = None) -> None:
+        """Follow the log in a background thread, or (with `link`) hear a projector process do it.
+
+        `before` runs first in that thread (a head start such as loading the search index in bulk:
+        ArchiveService.index_from_read_models); if it fails, the thread follows the log anyway.
+        """
         if self._thread is not None:
             return
         self._stop.clear()
@@ -317,7 +322,8 @@ class ProjectionRunner:
                                             daemon=True)
             self._thread.start()
             return
-        self._thread = threading.Thread(target=self._run, name=f"projections-{self.name}", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(before,), name=f"projections-{self.name}",
+                                        daemon=True)
         self._thread.start()
         if subscribe:
             self._listener = threading.Thread(target=self._listen, name=f"listen-{self.name}", daemon=True)
@@ -341,7 +347,13 @@ class ProjectionRunner:
             self._listener.join(timeout=5)
             self._listener = None
 
-    def _run(self) -> None:
+    def _run(self, before: Callable[[], object] | None = None) -> None:
+        if before is not None:
+            try:
+                before()
+            except Exception:  # noqa: BLE001 - a head start only: following the log does the same work
+                log.warning("%s: head start failed, following the log from its position", self.name, exc_info=True)
+            self.reload_positions()
         while not self._stop.is_set():
             try:
                 count = self.step()
