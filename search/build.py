@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from whoosh.query import And, Every, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import And, Every, NullQuery, Or, Query, Term
 from whoosh.query import Not as WNot
 from whoosh.searching import Searcher
 from whoosh.support.levenshtein import distance
 
 from search.analysis import DEFAULT_LANGS, normalise_word, norwegian_analyzer
+from search.phrases import AdjacentPhrase
 from search.schema import KINDS
 from search.syntax import MAX_QUERY_CHARS, Node, Token, parse, short
 
@@ -144,7 +145,7 @@ class Builder:
         for w in words:
             self.hl["title"].add(w)
             self.hl["body"].add(w)
-        q = Or([Phrase("title", words, slop=slop, boost=2.0), Phrase("body", words, slop=slop)])
+        q = Or([AdjacentPhrase("title", words, slop=slop, boost=2.0), AdjacentPhrase("body", words, slop=slop)])
         return q, '"' + " ".join(words) + '"'
 
     def _expand(self, fieldname: str, candidates: Iterable[str], label: str) -> list[str]:
