@@ -9,18 +9,31 @@ Here an exact phrase (slop 1: each word right after the one before) is matched w
 positions p of its first word such that word k stands at p + k. The same documents match, and
 they are scored by the same intersection of the words' postings, so scores are Whoosh's own
 (tests/unit/test_phrases.py compares both on generated documents). A phrase with slop (stop words
-inside it leave gaps: search.build) keeps Whoosh's matching.
+inside it leave gaps: search.build) keeps Whoosh's matching. search.scoring scores an exact
+phrase without any matcher tree: the words' BM25F scores per document (as for an And of them),
+then `phrase_starts` on the positions of the documents holding every word.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from whoosh import matching
 from whoosh.query import Phrase, SpanNear2, Term, qcore
 from whoosh.query.spans import Span
 
-__all__ = ["AdjacentPhrase"]
+__all__ = ["AdjacentPhrase", "phrase_starts"]
+
+
+def phrase_starts(positions: Sequence[Iterable[int]]) -> set[int]:
+    """The positions of the first word at which every word k of the phrase stands at + k."""
+    starts = set(positions[0])
+    for offset, later in enumerate(positions[1:], 1):
+        if not starts:
+            break
+        starts.intersection_update([p - offset for p in later])
+    return starts
 
 
 class _Adjacent(SpanNear2):  # type: ignore[misc]  # Whoosh is untyped
@@ -28,13 +41,8 @@ class _Adjacent(SpanNear2):  # type: ignore[misc]  # Whoosh is untyped
 
     class SpanNear2Matcher(SpanNear2.SpanNear2Matcher):  # type: ignore[misc]  # Whoosh is untyped
         def _get_spans(self) -> list[Span]:
-            matchers = self.ms
-            starts = set(matchers[0].value_as("positions"))
-            for offset, m in enumerate(matchers[1:], 1):
-                if not starts:
-                    return []
-                starts.intersection_update([p - offset for p in m.value_as("positions")])
-            last = len(matchers) - 1
+            starts = phrase_starts([m.value_as("positions") for m in self.ms])
+            last = len(self.ms) - 1
             return [Span(p, p + last) for p in sorted(starts)]
 
 

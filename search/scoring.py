@@ -4,8 +4,9 @@ faceted in one pass per segment.
 Relevance is Whoosh's own BM25F, computed per segment straight from the posting blocks into
 {docnum: score} (the same formula, statistics and boosts as Whoosh's matchers) instead of
 running Whoosh's matcher tree doc by doc. Or sums its children in Whoosh's binary-tree order,
-And sums its children (+1.0 per NOT clause, as Whoosh does), and anything else (phrases,
-ranges) is scored by its own Whoosh matcher. Ties go to the lower docnum, as in Whoosh's
+And sums its children (+1.0 per NOT clause, as Whoosh does), an exact phrase sums its words for
+the documents where they stand side by side (search.phrases), and anything else (phrases with
+slop, ranges) is scored by its own Whoosh matcher. Ties go to the lower docnum, as in Whoosh's
 collector. Facet counts come from the index's cached columns (search.segments).
 """
 
@@ -22,6 +23,7 @@ from whoosh.query import Not as WNot
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
+from search.phrases import AdjacentPhrase, phrase_starts
 from search.segments import SegmentCaches
 
 __all__ = ["FACETS", "match_and_facets"]
@@ -140,8 +142,53 @@ def _scored(q: Query, sub: Searcher, caches: SegmentCaches) -> dict[int, float]:
         return out
     if isinstance(q, Every) and not q.fieldname:
         return dict.fromkeys(sub.reader().all_doc_ids(), float(q.boost))
+    if isinstance(q, AdjacentPhrase) and q.slop == 1 and _has_positions(sub, q.fieldname):
+        return _phrase_scores(q, sub, caches)
     m = q.matcher(sub, sub.context())
     return _matcher_scores(m)
+
+
+def _has_positions(sub: Searcher, fieldname: str) -> bool:
+    if fieldname not in sub.schema:
+        return False
+    field = sub.schema[fieldname]
+    return bool(field.format and field.format.supports("positions"))
+
+
+def _phrase_scores(q: AdjacentPhrase, sub: Searcher, caches: SegmentCaches) -> dict[int, float]:
+    """An exact phrase: documents holding every word (each word's BM25F, as Whoosh's matcher
+    sums them: its binary tree of IntersectionMatchers), kept where the words stand side by side."""
+    parts: list[dict[int, float]] = []
+    for word in q.words:
+        part = _term_scores(Term(q.fieldname, word), sub, caches)
+        if not part:
+            return {}
+        parts.append(part)
+    candidates = set(parts[0]).intersection(*parts[1:])  # live documents only (see _term_scores)
+    if not candidates:
+        return {}
+    field, reader = sub.schema[q.fieldname], sub.reader()
+    leaves = []
+    for word in q.words:
+        m = reader.postings(q.fieldname, field.to_bytes(word))
+        leaves.append(m.child if isinstance(m, FilterMatcher) else m)
+    out: dict[int, float] = {}
+    for d in sorted(candidates):
+        positions = []
+        for leaf in leaves:
+            leaf.skip_to(d)  # lands on d: every candidate is in every word's postings
+            positions.append(leaf.value_as("positions"))
+        if phrase_starts(positions):
+            out[d] = _tree_sum([part[d] for part in parts]) * q.boost
+    return out
+
+
+def _tree_sum(scores: list[float]) -> float:
+    """Sum in Whoosh's binary-tree order ((a + b) + (c + d)), so scores equal its matchers' exactly."""
+    if len(scores) == 1:
+        return scores[0]
+    half = len(scores) // 2
+    return _tree_sum(scores[:half]) + _tree_sum(scores[half:])
 
 
 def match_and_facets(

@@ -85,3 +85,38 @@ def test_a_phrase_with_slop_or_an_unknown_word_goes_whoosh_s_way(searcher) -> No
         searcher, Phrase("body", ["vei", "tog"], slop=3))
     assert matches(searcher, AdjacentPhrase("body", ["vei", "fly"])) == []
     assert matches(searcher, AdjacentPhrase("nowhere", ["vei", "bro"])) == []
+
+
+def test_the_query_layer_scores_phrases_as_whoosh_searches_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """search.scoring scores an exact phrase without a matcher tree: same hits, order and scores
+    as Whoosh's own search over an archive index, deletions included."""
+    from datetime import datetime
+
+    from search.build import parse_user_query
+    from search.index import open_index, write_batch
+    from search.query import SearchParams, search
+    from search.readers import cached_searcher
+
+    now = datetime(2024, 6, 1)
+    rng = random.Random(9)
+    words = ["vegen", "brua", "ferja", "tunnelen", "bussen", "toget"]
+    ix = open_index(tmp_path / "ix")
+    for batch in range(3):  # three segments, and replaced documents in the later ones
+        docs = [dict(id=f"st{n}:1", record_id=f"st{n}", version=1, kind="statement",
+                     title=" ".join(rng.choice(words) for _ in range(3)),
+                     body=" ".join(rng.choice(words) for _ in range(rng.randint(2, 60))),
+                     date=datetime(2020, 1, 1), recorded_at=datetime(2020, 1, 2))
+                for n in range(batch * 60, batch * 60 + 100)]
+        write_batch(ix, docs, [], {"position": str(batch + 1)})
+    for q in ['"vegen brua"', '"ferja ferja"', '"bussen toget vegen"', '"tunnelen brua ferja bussen"']:
+        params = SearchParams(q=q, page_size=100, include_restricted=True, known_at=now)
+        ours = search(ix, params, now=now)
+        with cached_searcher(ix) as searcher:
+            user_q = parse_user_query(searcher, q).query
+            # Every document is visible here, so Whoosh searches without our filter.
+            results = searcher.search(user_q, limit=100)
+            expected = [(results[i]["id"], results.score(i)) for i in range(results.scored_length())]
+        assert ours.total == len(results), q
+        assert [h.id for h in ours.hits] == [i for i, _ in expected], q
+        assert [h.score for h in ours.hits] == pytest.approx([s for _, s in expected], rel=1e-12), q
+    assert search(ix, SearchParams(q='"vegen brua"', known_at=now), now=now).total > 0
