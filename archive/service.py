@@ -151,7 +151,7 @@ class ArchiveService:
         that moved on while the load ran are derived again from their events (ids are unique).
         """
         search, runner = self.search, self.search_runner
-        if search is None or runner is None or search.position() > 0 or not search.is_empty():
+        if search is None or runner is None or not search.is_empty():
             return 0
         up_to = self.runner.position((self.catalog.name, self.history.name))
         if up_to <= 0:

@@ -189,7 +189,7 @@ class SearchProjection(Projection):
             )
 
     def is_empty(self) -> bool:
-        """No document and no position yet (a fresh index, see `_fresh`)."""
+        """No document, so no position either (the position is a document: a fresh index, see `_fresh`)."""
         return bool(self.ix.doc_count_all() == 0)
 
     def build(self, up_to: int, chunk: int = 1000) -> int:

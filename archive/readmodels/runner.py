@@ -353,7 +353,6 @@ class ProjectionRunner:
                 before()
             except Exception:  # noqa: BLE001 - a head start only: following the log does the same work
                 log.warning("%s: head start failed, following the log from its position", self.name, exc_info=True)
-            self.reload_positions()
         while not self._stop.is_set():
             try:
                 count = self.step()
