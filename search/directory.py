@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +95,7 @@ class Resolution:
     note: str | None = None
 
 
-Columns = Callable[[Searcher, str], list[Any]]
+Columns = Callable[[Searcher, str], Sequence[Any]]
 Allowed = Callable[[Searcher], frozenset[int]]
 
 

@@ -78,34 +78,39 @@ class SegmentCaches:
     FILTER_LIMIT = 1024
     DIRECTORY_LIMIT = 256
 
+    # Columns are tuples, not lists: a tuple of numbers or text is left out of cyclic garbage
+    # collection (CPython untracks it), so a server holding 100k-document columns does not have
+    # them walked by every full collection (each pause lands on some request).
+
     def __init__(self) -> None:
-        self.columns: Lru[tuple[str, str], list[Any]] = Lru(self.COLUMN_LIMIT)
-        self.sorted: Lru[tuple[str, str], tuple[list[int], list[int]]] = Lru(self.COLUMN_LIMIT)  # (values, docnums)
-        self.lengths: Lru[tuple[str, str], list[int]] = Lru(self.COLUMN_LIMIT)
+        self.columns: Lru[tuple[str, str], tuple[Any, ...]] = Lru(self.COLUMN_LIMIT)
+        # (values, docnums) in value order
+        self.sorted: Lru[tuple[str, str], tuple[tuple[int, ...], tuple[int, ...]]] = Lru(self.COLUMN_LIMIT)
+        self.lengths: Lru[tuple[str, str], tuple[int, ...]] = Lru(self.COLUMN_LIMIT)
         self.filters: Lru[tuple[str, int, str], frozenset[int]] = Lru(self.FILTER_LIMIT)
         self.directories: Lru[tuple[str, int, str], Directory] = Lru(self.DIRECTORY_LIMIT)
 
-    def column(self, segment_searcher: Searcher, fieldname: str) -> list[Any]:
+    def column(self, segment_searcher: Searcher, fieldname: str) -> tuple[Any, ...]:
         """A field's column values for every docnum of the segment, read once."""
         reader = segment_searcher.reader()
         key = (segment_key(segment_searcher)[0], fieldname)
         values = self.columns.get(key)
         if values is None:
             if not reader.has_column(fieldname):
-                values = [None] * reader.doc_count_all()
+                values = (None,) * reader.doc_count_all()
             elif fieldname == "organisation_facet":
-                values = [
+                values = tuple(
                     tuple(v.decode("utf-8").split(ORG_SEPARATOR)) if v else ()
                     for v in reader.column_reader(fieldname)
-                ]
+                )
             elif fieldname == "role_facet":
-                values = [v.decode("utf-8") if v else None for v in reader.column_reader(fieldname)]
+                values = tuple(v.decode("utf-8") if v else None for v in reader.column_reader(fieldname))
             else:
-                values = list(reader.column_reader(fieldname))
+                values = tuple(reader.column_reader(fieldname))
             self.columns.put(key, values)
         return values
 
-    def sorted_column(self, sub: Searcher, fieldname: str) -> tuple[list[int], list[int]]:
+    def sorted_column(self, sub: Searcher, fieldname: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(sorted raw column values, docnums in that order) for one segment."""
         key = (segment_key(sub)[0], fieldname)
         hit = self.sorted.get(key)
@@ -116,18 +121,18 @@ class SegmentCaches:
             else:
                 raw = [_NO_VALUE] * reader.doc_count_all()
             order = sorted(range(len(raw)), key=raw.__getitem__)
-            hit = ([raw[d] for d in order], order)
+            hit = (tuple(raw[d] for d in order), tuple(order))
             self.sorted.put(key, hit)
         return hit
 
-    def field_lengths(self, sub: Searcher, fieldname: str) -> list[int]:
+    def field_lengths(self, sub: Searcher, fieldname: str) -> tuple[int, ...]:
         """Each document's length in a field (at least 1, as BM25F reads it)."""
         key = (segment_key(sub)[0], fieldname)
         lengths = self.lengths.get(key)
         if lengths is None:
             reader = sub.reader()
             dfl = reader.doc_field_length
-            lengths = [dfl(d, fieldname, 1) or 1 for d in range(reader.doc_count_all())]
+            lengths = tuple(dfl(d, fieldname, 1) or 1 for d in range(reader.doc_count_all()))
             self.lengths.put(key, lengths)
         return lengths
 

@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
             settings = WebSettings(host=host, port=port, data_dir=data_dir)
         typer.echo(f"Protokoll on http://{host}:{port}/ (data: {settings.data_dir})")
         uvicorn.run(
-            lambda: create_app(settings),
+            lambda: create_app(settings, freeze_heap=True),
             factory=True,
             host=host,
             port=port,
