@@ -22,11 +22,14 @@ class FastJSONTranscoder(JSONTranscoder):
         return self._revive(value)
 
     def _revive(self, value: Any) -> Any:
-        if isinstance(value, dict):
+        # `type(...) is`, not isinstance: JSON gives exact dicts and lists, and this runs for
+        # every value of every event a catch-up reads.
+        if type(value) is dict:
             for key, item in value.items():
-                if isinstance(item, (dict, list)):
+                kind = type(item)
+                if kind is dict or kind is list:
                     value[key] = self._revive(item)
-            return self._decode_obj(value)
-        if isinstance(value, list):
-            return [self._revive(item) if isinstance(item, (dict, list)) else item for item in value]
+            return self._decode_obj(value) if len(value) == 2 and "_type_" in value else value
+        if type(value) is list:
+            return [self._revive(item) if type(item) is dict or type(item) is list else item for item in value]
         return value

@@ -63,8 +63,7 @@ class Statement(Record):
 
     @property
     def title(self) -> str:
-        speaker = self.speaker_name or "ukjent"
-        return f"{speaker}: «{self.text[:80]}{'…' if len(self.text) > 80 else ''}»"
+        return statement_title(self.speaker_name, self.text)
 
     @event("Corrected")
     def correct(
@@ -89,3 +88,8 @@ class Statement(Record):
 
     def valid_from(self) -> str | None:
         return self.said_at
+
+
+def statement_title(speaker_name: str | None, text: str) -> str:
+    """A statement's title: who said it and how it begins."""
+    return f"{speaker_name or 'ukjent'}: «{text[:80]}{'…' if len(text) > 80 else ''}»"

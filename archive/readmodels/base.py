@@ -5,18 +5,20 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
 from archive.readmodels.db import Cursor, ReadDatabase
 
 
-@dataclass(frozen=True)
-class LoggedEvent:
-    """One notification from the log, decoded once per batch and shared by every projection."""
+class LoggedEvent(NamedTuple):
+    """One notification from the log, decoded once per batch and shared by every projection.
+
+    A named tuple, not a dataclass: one is made per event of every catch-up, and a frozen
+    dataclass costs four times as much to build.
+    """
 
     position: int
     originator_id: str
@@ -36,7 +38,7 @@ def iso_utc(moment: datetime) -> str:
     """Instants as fixed-width ISO-8601 UTC text, so they compare correctly as strings."""
     if moment.tzinfo is not UTC:  # the log's own timestamps are UTC already
         moment = moment.astimezone(UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond:06d}Z"
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def dumps(value: Any) -> str:
@@ -108,8 +110,7 @@ class RecordModel(ABC):
         return sha.hexdigest()
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One event and the record as it stands after it (a private copy of its view)."""
 
     logged: LoggedEvent

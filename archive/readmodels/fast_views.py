@@ -15,15 +15,13 @@ domain, which names what is wrong with it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from archive.domain import Statement, optional_date, optional_text, require_text
+from archive.domain.statement import statement_title
 
 # The kind, the view and the start of the valid period (`Record.valid_from()`) of a new record.
 FastView = tuple[str, dict[str, Any], str | None]
-
-_STATEMENT_TITLE = cast(Callable[[Any], str], cast(property, vars(Statement)["title"]).fget)
 
 
 def statement_recorded(event: Any) -> FastView:
@@ -50,7 +48,7 @@ def statement_recorded(event: Any) -> FastView:
         "version": event.originator_version,
         "kind": Statement.KIND,
     }
-    view["title"] = _STATEMENT_TITLE(SimpleNamespace(speaker_name=view["speaker_name"], text=view["text"]))
+    view["title"] = statement_title(view["speaker_name"], view["text"])
     return Statement.KIND, view, view["said_at"]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from archive.faults import PoisonEvent, storage_problem
 from archive.readmodels.base import Change, LoggedEvent, Projection, RecordModel, dumps, loads
@@ -104,7 +104,7 @@ class SharedReplay:
 
 def _copied(change: Change) -> Change:
     """The change with a view of its own (read back from its JSON), no longer the live object's."""
-    return replace(change, view=loads(change.view_json))
+    return change._replace(view=loads(change.view_json))
 
 
 def ensure_tracking(cur: Cursor, name: str) -> None:
