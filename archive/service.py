@@ -77,6 +77,7 @@ class ArchiveService:
             self.archive.mapper.to_domain_event,
             [self.search],
             batch_size=max(self.settings.projection_batch_size, 1000),
+            max_batch_size=self.search.max_batch_size,
             # The index re-derives a record's documents from history and the catalog, so it can
             # never be further on than they are: where they stop at a bad event, it waits too.
             upstream=self.runner,

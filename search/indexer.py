@@ -139,6 +139,9 @@ class SearchProjection(Projection):
     """Keeps the Whoosh index in step with the log (reads the record's versions from history)."""
 
     name = "search"
+    # Events per batch at most while behind: a batch is one Whoosh commit holding its documents in
+    # memory, so the index keeps the smaller batches it had before the record models' grew.
+    max_batch_size = 4000
 
     def __init__(self, index_dir: Path, history: History, catalog: Catalog) -> None:
         self.index_dir = index_dir

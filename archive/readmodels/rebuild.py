@@ -86,6 +86,7 @@ def rebuild(service: ArchiveService, progress: Callable[[int], None] | None = No
                 # the log from there, as the live index follows it.
                 search.build(models_runner.position())
                 ProjectionRunner("rebuild-search", recorder, decode, [search], batch_size=max(batch, 1000),
+                                 max_batch_size=search.max_batch_size,
                                  upstream=models_runner, reads=(catalog.name, history.name)).catch_up(progress)
         except Exception as exc:  # noqa: BLE001 - whatever stopped the build, the live models are untouched
             detail = str(exc) if isinstance(exc, ArchiveError) else f"{type(exc).__name__}: {exc}"
