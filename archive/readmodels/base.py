@@ -34,6 +34,13 @@ class LoggedEvent(NamedTuple):
         return self.topic.rsplit(".", 1)[-1]
 
 
+def after(events: Sequence[LoggedEvent], done: int) -> Sequence[LoggedEvent]:
+    """The events past position `done` (a batch is in log order: most often all of it)."""
+    if not events or events[0].position > done:
+        return events
+    return [e for e in events if e.position > done]
+
+
 def iso_utc(moment: datetime) -> str:
     """Instants as fixed-width ISO-8601 UTC text, so they compare correctly as strings."""
     if moment.tzinfo is not UTC:  # the log's own timestamps are UTC already

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.faults import PoisonEvent, storage_problem
-from archive.readmodels.base import Change, LoggedEvent, Projection, RecordModel, dumps, loads
+from archive.readmodels.base import Change, LoggedEvent, Projection, RecordModel, after, dumps, loads
 from archive.readmodels.db import Cursor, ReadDatabase
 from archive.readmodels.fast_views import FAST_VIEWS, FastView
 from archive.readmodels.replay import LoadRecord, RecordStates, is_record_topic
@@ -93,7 +93,7 @@ class SharedReplay:
         if build is None:
             return None
         try:
-            return build(logged.event)
+            return build(logged.event, logged.originator_id)
         except Exception:  # noqa: BLE001 - the domain replays it and names what is wrong
             return None
 
@@ -156,8 +156,10 @@ class ModelProjection(Projection):
             row = cur.execute(f"SELECT position FROM rm_tracking WHERE name = ?{lock}", (self.name,)).fetchone()
             done = int(row["position"]) if row else 0
             if up_to > done:
-                self.model.apply(cur, [c for c in changes if c.logged.position > done])
-                self.model.apply_events(cur, [e for e in events if e.position > done])
+                fresh = changes if not changes or changes[0].logged.position > done else [
+                    c for c in changes if c.logged.position > done]
+                self.model.apply(cur, fresh)
+                self.model.apply_events(cur, after(events, done))
                 cur.execute("UPDATE rm_tracking SET position = ? WHERE name = ? AND position < ?",
                             (up_to, self.name, up_to))
 

@@ -29,7 +29,7 @@ from eventsourcing.persistence import Notification
 
 from archive.exceptions import ArchiveError, ProjectionTimeout
 from archive.faults import PoisonEvent, as_storage_failure, error_report, from_error_report
-from archive.readmodels.base import LoggedEvent, Projection, iso_utc
+from archive.readmodels.base import LoggedEvent, Projection, after, iso_utc
 
 if TYPE_CHECKING:
     from archive.readmodels.process import ProjectorLink
@@ -162,9 +162,10 @@ class ProjectionRunner:
                 return 0
             with collection_paused():
                 batch = [self._logged(n) for n in notifications]
+                poisoned = any(e.poison is not None for e in batch)
                 taken = 0
                 for projection in due:
-                    taken = max(taken, self._feed(projection, batch))
+                    taken = max(taken, self._feed(projection, batch, poisoned))
             with self._changed:
                 self._changed.notify_all()
             if taken:
@@ -184,14 +185,14 @@ class ProjectionRunner:
             return limit
         return min(2 * limit, self.max_batch_size)
 
-    def _feed(self, projection: Projection, batch: list[LoggedEvent]) -> int:
+    def _feed(self, projection: Projection, batch: Sequence[LoggedEvent], poisoned: bool) -> int:
         """Give one projection the events of the batch it has not processed; returns how many."""
         done = self._positions[projection.name]
-        events = [e for e in batch if e.position > done]
+        events = after(batch, done)
         if not events:
             return 0
         poison = None
-        if projection.needs_decoded:
+        if projection.needs_decoded and poisoned:
             poison = next((e.poison for e in events if e.poison is not None), None)
             if poison is not None:  # everything before it first; it stops this projection only
                 events = [e for e in events if e.position < poison.notification_id]
