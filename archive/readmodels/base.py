@@ -76,6 +76,9 @@ class Projection(ABC):
     def reset(self) -> None:
         """Drop everything, back to position 0 (rebuild)."""
 
+    def batch_done(self) -> None:  # noqa: B027 - optional hook, default no-op
+        """Every projection of the group has had the batch: drop what was kept to share it."""
+
     @abstractmethod
     def digest(self) -> str:
         """A hash of the read model's whole content: equal after a rebuild."""

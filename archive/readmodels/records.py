@@ -97,6 +97,10 @@ class SharedReplay:
         except Exception:  # noqa: BLE001 - the domain replays it and names what is wrong
             return None
 
+    def release(self) -> None:
+        """The run last replayed is not needed again (every model had it)."""
+        self._last = None
+
     def forget(self) -> None:
         self._last = None
         self.states.forget()
@@ -173,6 +177,10 @@ class ModelProjection(Projection):
                     raise
                 raise PoisonEvent(logged.position, logged.originator_id, logged.originator_version, logged.topic,
                                   exc, self.name, failed=f"cannot be applied to {self.name}") from exc
+
+    def batch_done(self) -> None:
+        if self.replay is not None:
+            self.replay.release()
 
     def reset(self) -> None:
         with self.db.transaction() as cur:

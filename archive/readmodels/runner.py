@@ -43,6 +43,7 @@ Decoder = Callable[[Notification], Any]
 # per event. The byte bound keeps a batch of long minutes as small in memory as one of statements.
 CATCH_UP_BATCH_LIMIT = 16_000
 CATCH_UP_BATCH_BYTES = 32 * 1024 * 1024
+FULL_COLLECTION_INTERVAL = 30.0  # seconds at least between full collections in a projector process
 
 
 class ProjectionRunner:
@@ -166,6 +167,11 @@ class ProjectionRunner:
                 taken = 0
                 for projection in due:
                     taken = max(taken, self._feed(projection, batch, poisoned))
+                # The batch dies here, before the collector runs again: objects it still held
+                # would be moved to an older generation and walked by full collections.
+                for projection in due:
+                    projection.batch_done()
+                del batch, notifications
             with self._changed:
                 self._changed.notify_all()
             if taken:
@@ -267,7 +273,7 @@ class ProjectionRunner:
         with self._changed:
             self._retry_at.clear()
         total = 0
-        with collection_paused():
+        with busy_collection() as collected:
             while True:
                 try:
                     count = self.step()
@@ -278,7 +284,7 @@ class ProjectionRunner:
                 if count == 0:
                     break
                 total += count
-                young_collection()
+                collected()
                 if progress is not None:
                     progress(self.position())
         error = self.error
@@ -375,16 +381,21 @@ class ProjectionRunner:
             except Exception:  # noqa: BLE001 - a head start only: following the log does the same work
                 log.warning("%s: head start failed, following the log from its position", self.name, exc_info=True)
         while not self._stop.is_set():
-            try:
-                count = self.step()
-                self._recovered()
-            except Exception as exc:  # noqa: BLE001 - keep following (disk space may come back); report in status
-                self._failed(exc)
-                count = 0
+            with busy_collection() as collected:  # while batches keep coming (see busy_collection)
+                while not self._stop.is_set():
+                    try:
+                        count = self.step()
+                        self._recovered()
+                    except Exception as exc:  # noqa: BLE001 - keep following (disk may come back); report in status
+                        self._failed(exc)
+                        count = 0
+                    if count == 0:
+                        break
+                    collected()
+            if self._group_error is not None:
                 self._stop.wait(1.0)
-            if count == 0:
-                self._wake.wait(self.poll_interval)
-                self._wake.clear()
+            self._wake.wait(self.poll_interval)
+            self._wake.clear()
 
     # A projector process (archive.readmodels.process) --------------------------------------
 
@@ -413,20 +424,31 @@ class ProjectionRunner:
         """The projector process's loop: a batch; a report when anything changed; then, with
         nothing to do, wait for a wake on `wakes` or the poll interval. Ends when `wakes` closes."""
         last = None
+        # This process does nothing else, so the collector is driven here rather than by its
+        # thresholds: a young collection after each batch (busy_collection's), the whole heap
+        # when idle, at most every FULL_COLLECTION_INTERVAL seconds. Following live, the process
+        # is at the head between saves, so pausing only while busy left the full collections in.
+        gc.disable()
+        full_collected = time.monotonic()
         while True:
-            try:
-                count = self.step()
-                self._recovered()
-            except Exception as exc:  # noqa: BLE001 - reported to the parent; tried again after a pause
-                self._failed(exc)
-                count = 0
-            state = self.report()
-            if state != last:
-                reports.write(orjson.dumps(state) + b"\n")
-                reports.flush()
-                last = state
-            if count:
-                continue
+            while True:
+                try:
+                    count = self.step()
+                    self._recovered()
+                except Exception as exc:  # noqa: BLE001 - reported to the parent; tried again after a pause
+                    self._failed(exc)
+                    count = 0
+                state = self.report()
+                if state != last:
+                    reports.write(orjson.dumps(state) + b"\n")
+                    reports.flush()
+                    last = state
+                if count == 0:
+                    break
+                _young_collection()
+            if time.monotonic() - full_collected > FULL_COLLECTION_INTERVAL:
+                gc.collect()
+                full_collected = time.monotonic()
             ready, _, _ = select.select([wakes], [], [], self.poll_interval)
             if ready and not os.read(wakes, 65536):
                 return
@@ -482,9 +504,7 @@ def collection_paused() -> Iterator[None]:
     so the collector would run over and over, each time walking the replay's cache of live
     records too (a third of a catch-up's time went to it). What the batch leaves behind is
     collected after it, as usual. Another thread's batch may end the pause early: only slower.
-    A catch-up stays paused from batch to batch and makes a young collection after each one
-    (`young_collection`): re-enabled between batches, the collector's full collections walked
-    the replay's cache again and again (~10 µs an event, measured).
+    While batches keep coming, the loops stay paused from batch to batch (`busy_collection`).
     """
     paused = gc.isenabled()
     if paused:
@@ -496,8 +516,18 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def young_collection() -> None:
-    """Collect what the last batch left (its cycles included) without walking the long-lived heap."""
+@contextmanager
+def busy_collection() -> Iterator[Callable[[], None]]:
+    """The collector paused for a run of batches (a catch-up, a backlog); the caller calls what
+    this yields after each batch, a young collection: the batch's cycles are collected, the
+    long-lived heap is not walked. Re-enabled between batches, the collector's full collections
+    walked the replay's cache of live records again and again (~10 µs an event, measured).
+    What becomes garbage in the oldest generation meanwhile waits for the run to end."""
+    with collection_paused():
+        yield _young_collection
+
+
+def _young_collection() -> None:
     gc.collect(1)
 
 
