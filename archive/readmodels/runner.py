@@ -423,12 +423,18 @@ class ProjectionRunner:
     def follow_for_parent(self, wakes: int, reports: IO[bytes]) -> None:
         """The projector process's loop: a batch; a report when anything changed; then, with
         nothing to do, wait for a wake on `wakes` or the poll interval. Ends when `wakes` closes."""
-        last = None
         # This process does nothing else, so the collector is driven here rather than by its
         # thresholds: a young collection after each batch (busy_collection's), the whole heap
         # when idle, at most every FULL_COLLECTION_INTERVAL seconds. Following live, the process
         # is at the head between saves, so pausing only while busy left the full collections in.
         gc.disable()
+        try:
+            self._follow(wakes, reports)
+        finally:
+            gc.enable()
+
+    def _follow(self, wakes: int, reports: IO[bytes]) -> None:
+        last = None
         full_collected = time.monotonic()
         while True:
             while True:
