@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
 
 from archive.readmodels.db import Cursor, ReadDatabase
+
+T = TypeVar("T")
 
 
 class LoggedEvent(NamedTuple):
@@ -34,11 +36,11 @@ class LoggedEvent(NamedTuple):
         return self.topic.rsplit(".", 1)[-1]
 
 
-def after(events: Sequence[LoggedEvent], done: int) -> Sequence[LoggedEvent]:
-    """The events past position `done` (a batch is in log order: most often all of it)."""
-    if not events or events[0].position > done:
-        return events
-    return [e for e in events if e.position > done]
+def after(items: Sequence[T], done: int, position: Callable[[T], int]) -> Sequence[T]:
+    """The items (events or changes, in log order) past position `done`: most often all of them."""
+    if not items or position(items[0]) > done:
+        return items
+    return [item for item in items if position(item) > done]
 
 
 def iso_utc(moment: datetime) -> str:

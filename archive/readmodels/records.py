@@ -160,10 +160,8 @@ class ModelProjection(Projection):
             row = cur.execute(f"SELECT position FROM rm_tracking WHERE name = ?{lock}", (self.name,)).fetchone()
             done = int(row["position"]) if row else 0
             if up_to > done:
-                fresh = changes if not changes or changes[0].logged.position > done else [
-                    c for c in changes if c.logged.position > done]
-                self.model.apply(cur, fresh)
-                self.model.apply_events(cur, after(events, done))
+                self.model.apply(cur, after(changes, done, lambda c: c.logged.position))
+                self.model.apply_events(cur, after(events, done, lambda e: e.position))
                 cur.execute("UPDATE rm_tracking SET position = ? WHERE name = ? AND position < ?",
                             (up_to, self.name, up_to))
 

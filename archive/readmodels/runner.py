@@ -194,7 +194,7 @@ class ProjectionRunner:
     def _feed(self, projection: Projection, batch: Sequence[LoggedEvent], poisoned: bool) -> int:
         """Give one projection the events of the batch it has not processed; returns how many."""
         done = self._positions[projection.name]
-        events = after(batch, done)
+        events = after(batch, done, lambda e: e.position)
         if not events:
             return 0
         poison = None
@@ -273,7 +273,7 @@ class ProjectionRunner:
         with self._changed:
             self._retry_at.clear()
         total = 0
-        with busy_collection() as collected:
+        with collection_paused():  # from batch to batch, a young collection after each
             while True:
                 try:
                     count = self.step()
@@ -284,7 +284,7 @@ class ProjectionRunner:
                 if count == 0:
                     break
                 total += count
-                collected()
+                young_collection()
                 if progress is not None:
                     progress(self.position())
         error = self.error
@@ -381,17 +381,9 @@ class ProjectionRunner:
             except Exception:  # noqa: BLE001 - a head start only: following the log does the same work
                 log.warning("%s: head start failed, following the log from its position", self.name, exc_info=True)
         while not self._stop.is_set():
-            with busy_collection() as collected:  # while batches keep coming (see busy_collection)
-                while not self._stop.is_set():
-                    try:
-                        count = self.step()
-                        self._recovered()
-                    except Exception as exc:  # noqa: BLE001 - keep following (disk may come back); report in status
-                        self._failed(exc)
-                        count = 0
-                    if count == 0:
-                        break
-                    collected()
+            with collection_paused():  # while batches keep coming, a young collection after each
+                while not self._stop.is_set() and self._following_step():
+                    young_collection()
             if self._group_error is not None:
                 self._stop.wait(1.0)
             self._wake.wait(self.poll_interval)
@@ -424,7 +416,7 @@ class ProjectionRunner:
         """The projector process's loop: a batch; a report when anything changed; then, with
         nothing to do, wait for a wake on `wakes` or the poll interval. Ends when `wakes` closes."""
         # This process does nothing else, so the collector is driven here rather than by its
-        # thresholds: a young collection after each batch (busy_collection's), the whole heap
+        # thresholds: a young collection after each batch, the whole heap
         # when idle, at most every FULL_COLLECTION_INTERVAL seconds. Following live, the process
         # is at the head between saves, so pausing only while busy left the full collections in.
         gc.disable()
@@ -438,12 +430,7 @@ class ProjectionRunner:
         full_collected = time.monotonic()
         while True:
             while True:
-                try:
-                    count = self.step()
-                    self._recovered()
-                except Exception as exc:  # noqa: BLE001 - reported to the parent; tried again after a pause
-                    self._failed(exc)
-                    count = 0
+                count = self._following_step()
                 state = self.report()
                 if state != last:
                     reports.write(orjson.dumps(state) + b"\n")
@@ -451,13 +438,24 @@ class ProjectionRunner:
                     last = state
                 if count == 0:
                     break
-                _young_collection()
+                young_collection()
             if time.monotonic() - full_collected > FULL_COLLECTION_INTERVAL:
                 gc.collect()
                 full_collected = time.monotonic()
             ready, _, _ = select.select([wakes], [], [], self.poll_interval)
             if ready and not os.read(wakes, 65536):
                 return
+
+    def _following_step(self) -> int:
+        """A batch for a loop that keeps following: a failure to read the log is kept for
+        `status` and the parent's report (`_failed`), and the loop tries again after its pause."""
+        try:
+            count = self.step()
+        except Exception as exc:  # noqa: BLE001 - keep following (disk space may come back)
+            self._failed(exc)
+            return 0
+        self._recovered()
+        return count
 
     def _follow_link(self, link: ProjectorLink) -> None:
         """The parent's thread: apply the child's reports; if the child dies, follow the log here."""
@@ -510,7 +508,7 @@ def collection_paused() -> Iterator[None]:
     so the collector would run over and over, each time walking the replay's cache of live
     records too (a third of a catch-up's time went to it). What the batch leaves behind is
     collected after it, as usual. Another thread's batch may end the pause early: only slower.
-    While batches keep coming, the loops stay paused from batch to batch (`busy_collection`).
+    While batches keep coming, the loops stay paused from batch to batch (`young_collection`).
     """
     paused = gc.isenabled()
     if paused:
@@ -522,18 +520,12 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-@contextmanager
-def busy_collection() -> Iterator[Callable[[], None]]:
-    """The collector paused for a run of batches (a catch-up, a backlog); the caller calls what
-    this yields after each batch, a young collection: the batch's cycles are collected, the
-    long-lived heap is not walked. Re-enabled between batches, the collector's full collections
-    walked the replay's cache of live records again and again (~10 µs an event, measured).
-    What becomes garbage in the oldest generation meanwhile waits for the run to end."""
-    with collection_paused():
-        yield _young_collection
-
-
-def _young_collection() -> None:
+def young_collection() -> None:
+    """After a batch, with the collector paused: the batch's cycles are collected, the long-lived
+    heap is not walked. Re-enabled between batches, the collector's full collections walked the
+    replay's cache of live records again and again (~10 µs an event, measured). What becomes
+    garbage in the oldest generation meanwhile waits for the loop to rest (none did in a
+    catch-up of 100k events)."""
     gc.collect(1)
 
 
