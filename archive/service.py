@@ -45,7 +45,7 @@ class ArchiveService:
             self.db: ReadDatabase = open_read_database(settings.database_url, settings.readmodels_path)
             self.catalog = Catalog(self.db)
             self.history = History(self.db)
-            self.people = People(self.db)
+            self.people = People(self.db, self.archive.record_at)
             self.ledger = Ledger(self.db)
             # One projection per model (each stops alone), the record models fed from one shared replay.
             self.records: list[ModelProjection] = record_projections(

@@ -68,7 +68,7 @@ def rebuild(service: ArchiveService, progress: Callable[[int], None] | None = No
             db = SqliteDatabase(scratch)
         cleanup.callback(db.close)
         catalog, history = Catalog(db), History(db)
-        models: list[RecordModel] = [catalog, history, People(db), Ledger(db)]
+        models: list[RecordModel] = [catalog, history, People(db, service.archive.record_at), Ledger(db)]
         projections = record_projections(db, models, load=service.archive.record_at)
         decode = service.archive.mapper.to_domain_event
         recorder = service.archive.recorder

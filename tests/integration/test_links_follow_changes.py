@@ -1,4 +1,4 @@
-"""The catalog's links (who and what a record is about) follow a record that changes, per backend."""
+"""Who and what a record is about (catalog links, a person's statements) follows a record that changes, per backend."""
 
 from __future__ import annotations
 
@@ -49,3 +49,33 @@ def test_a_revision_that_changes_the_parties_moves_the_agreement_between_their_f
     # Replayed in one batch from the start, the catalog is the same, link for link.
     live = service.digests()["catalog"]
     assert service.rebuild()["catalog"] == live
+
+
+def said_by(service: ArchiveService, person: str) -> list[tuple[str, str]]:
+    return [(s["statement_id"], s["status"]) for s in service.people.statements(person, include_restricted=True)]
+
+
+def test_a_statement_corrected_to_another_speaker_moves_between_their_pages(service: ArchiveService) -> None:
+    app = service.archive
+    hansen, berg = (app.register_person(name=name, recorded_by=ME) for name in ("Kari Hansen", "Ola Berg"))
+    said = service.done(app.record_statement(
+        text="Vi må samarbeide om samferdsel.", said_at="2016-02-11", speaker_id=hansen.id,
+        speaker_name="Kari Hansen", recorded_by=ME,
+    ))
+    assert said_by(service, hansen.id) == [(said.id, "recorded")] and said_by(service, berg.id) == []
+
+    # The minutes named the wrong speaker: the correction moves the statement to Ola Berg's page.
+    corrected = service.done(app.correct_statement(
+        said.id, expected_version=said.version, changes={"speaker_id": berg.id, "speaker_name": "Ola Berg"},
+        reason="Feil taler i protokollen", recorded_by=ME,
+    ))
+    assert said_by(service, hansen.id) == [] and said_by(service, berg.id) == [(said.id, "recorded")]
+
+    # Withdrawn in a later batch, it stays on his page (for staff) as withdrawn, once.
+    service.done(app.withdraw_statement(said.id, expected_version=corrected.version, reason="Trukket",
+                                        recorded_by=ME))
+    assert said_by(service, berg.id) == [(said.id, "withdrawn")]
+
+    # Replayed in one batch from the start, the people model is the same, row for row.
+    live = service.digests()["people"]
+    assert service.rebuild()["people"] == live
