@@ -49,6 +49,8 @@ def links_of(view: dict[str, Any]) -> set[tuple[str, str]]:
     return links
 
 
+Link = tuple[str, str, str]  # a row of rm_record_links: (target_id, link_kind, record_id)
+
 UPSERT = """INSERT INTO rm_records (id, kind, reference, title, status, restricted, date, year,
        version, created_at, updated_at, created_by, state)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -100,7 +102,9 @@ class Catalog(RecordModel):
             latest[rid] = change
             if change.logged.originator_version == 1:
                 created[rid] = change.logged.recorded_at
-        rows, links, relinked = [], [], []
+        rows: list[tuple[object, ...]] = []
+        links: list[Link] = []
+        relinked: list[tuple[str, set[tuple[str, str]]]] = []
         for rid, change in latest.items():
             rows.append(self._row(change, created.get(rid)))
             new = links_of(change.view)
@@ -109,7 +113,8 @@ class Catalog(RecordModel):
             else:
                 relinked.append((rid, new))
         if relinked:  # before the upsert: the links a record had are read from its stored state
-            gone, links = self._relink(cur, relinked, links)
+            gone, gained = self._relink(cur, relinked)
+            links += gained
             if gone:
                 cur.executemany(
                     "DELETE FROM rm_record_links WHERE target_id = ? AND link_kind = ? AND record_id = ?", gone
@@ -120,23 +125,23 @@ class Catalog(RecordModel):
                             "ON CONFLICT DO NOTHING", links)
 
     @staticmethod
-    def _relink(cur: Cursor, relinked: Sequence[tuple[str, set[tuple[str, str]]]],
-                links: list[tuple[str, str, str]]) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-        """The links records changed in this batch lose (rows to delete), and `links` with those
-        they gain. A record's links are `links_of` its stored state (written with them, in the
-        same transaction), so the links table needs no second index by record."""
+    def _relink(cur: Cursor, relinked: Sequence[tuple[str, set[tuple[str, str]]]]) -> tuple[list[Link], list[Link]]:
+        """The links records changed in this batch lose (rows to delete) and gain (rows to insert).
+        A record's links are `links_of` its stored state (written with them, in the same
+        transaction), so the links table needs no second index by record."""
         stored: dict[str, set[tuple[str, str]]] = {}
         for start in range(0, len(relinked), 500):
             ids = [rid for rid, _ in relinked[start : start + 500]]
             marks = ",".join("?" * len(ids))
             for row in cur.execute(f"SELECT id, state FROM rm_records WHERE id IN ({marks})", ids).fetchall():
                 stored[row["id"]] = links_of(loads(row["state"]))
-        gone = []
+        gone: list[Link] = []
+        gained: list[Link] = []
         for rid, new in relinked:
             old = stored.get(rid, set())
             gone += [(target, kind, rid) for kind, target in old - new]
-            links += [(target, kind, rid) for kind, target in new - old]
-        return gone, links
+            gained += [(target, kind, rid) for kind, target in new - old]
+        return gone, gained
 
     def _row(self, change: Change, created_at: str | None) -> tuple[object, ...]:
         logged, view, when = change.logged, change.view, change.valid_from

@@ -267,7 +267,7 @@ class ProjectionRunner:
         with self._changed:
             self._retry_at.clear()
         total = 0
-        with collection_paused():  # from batch to batch, a young collection after each
+        with collection_paused():  # from batch to batch (see young_collection)
             while True:
                 try:
                     count = self.step()
@@ -375,7 +375,7 @@ class ProjectionRunner:
             except Exception:  # noqa: BLE001 - a head start only: following the log does the same work
                 log.warning("%s: head start failed, following the log from its position", self.name, exc_info=True)
         while not self._stop.is_set():
-            with collection_paused():  # while batches keep coming, a young collection after each
+            with collection_paused():  # while batches keep coming (see young_collection)
                 while not self._stop.is_set() and self._following_step():
                     young_collection()
             if self._group_error is not None:
@@ -410,9 +410,9 @@ class ProjectionRunner:
         """The projector process's loop: a batch; a report when anything changed; then, with
         nothing to do, wait for a wake on `wakes` or the poll interval. Ends when `wakes` closes."""
         # This process does nothing else, so the collector is driven here rather than by its
-        # thresholds: a young collection after each batch, the whole heap
-        # when idle, at most every FULL_COLLECTION_INTERVAL seconds. Following live, the process
-        # is at the head between saves, so pausing only while busy left the full collections in.
+        # thresholds: the young between batches (young_collection), the whole heap when idle, at
+        # most every FULL_COLLECTION_INTERVAL seconds. Following live, the process is at the head
+        # between saves, so pausing only while busy left the full collections in.
         gc.disable()
         try:
             self._follow(wakes, reports)
